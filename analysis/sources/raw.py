@@ -1,0 +1,159 @@
+"""Read raw source files safely: checksum, exact header, strict CSV, recorded corrections."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data import read_csv_text
+from analysis.errors import DataError, Problem
+
+Log = Callable[[str], None]
+
+
+def sha256(path: Path) -> str:
+    """Return the hexadecimal SHA-256 digest of a file.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hexadecimal characters.
+    """
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_raw(
+    raw_dir: Path, registry: pd.DataFrame, source_id: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Read a registered raw CSV as text after checking its checksum and header.
+
+    Parameters
+    ----------
+    raw_dir
+        The raw sources folder (``../shared/sources`` by default).
+    registry
+        The sources register (``data/sources.csv``), indexed by ``source_id``.
+    source_id
+        The source to read; its ``raw_path`` and ``raw_sha256`` locate and pin the file.
+    columns
+        The exact header expected, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as text (blank cells are empty strings), every row of the file.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, changed since it was registered, or its header differs.
+    """
+    entry = registry.loc[source_id]
+    path = raw_dir / entry["raw_path"]
+    if not path.is_file():
+        raise DataError(Problem(str(path), None, None, f"the raw file of {source_id}", "no file"))
+    digest = sha256(path)
+    if digest != entry["raw_sha256"]:
+        raise DataError(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"sha256 {entry['raw_sha256']} as registered in data/sources.csv "
+                "(review the new file, then update its row)",
+                digest,
+            )
+        )
+    header, rows = read_csv_text(path)
+    if header != list(columns):
+        raise DataError(
+            Problem(str(path), 1, None, f"the header {','.join(columns)}", ",".join(header))
+        )
+    return pd.DataFrame(rows, columns=header, dtype="str")
+
+
+def apply_corrections(
+    frame: pd.DataFrame, corrections: pd.DataFrame, source_id: str, *, file: str, log: Log
+) -> pd.DataFrame:
+    """Apply the recorded corrections for one source to its raw text table.
+
+    Each correction names a key column and value that select rows, the column to change,
+    the value it must hold now and the new value. A correction that selects no row, or
+    whose old value no longer matches, is stale and stops the rebuild.
+
+    Parameters
+    ----------
+    frame
+        The raw table as text.
+    corrections
+        The corrections table (``data/corrections.csv``).
+    source_id
+        Only corrections for this source are applied.
+    file
+        The raw file's name, for error messages.
+    log
+        Receives one line per correction applied.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A corrected copy; the input is left unchanged.
+    """
+    out = frame.copy()
+    for _, c in corrections[corrections["source_id"] == source_id].iterrows():
+        hit = out[c["key_column"]] == str(c["key_value"])
+        old = "" if pd.isna(c["old_value"]) else str(c["old_value"])
+        if not hit.any() or not (out.loc[hit, c["column"]] == old).all():
+            raise DataError(
+                Problem(
+                    file,
+                    None,
+                    c["column"],
+                    f"{old!r} where {c['key_column']} = {c['key_value']} "
+                    f"(correction {c['correction_id']} in data/corrections.csv)",
+                    "no such row, or another value: the correction is stale",
+                )
+            )
+        out.loc[hit, c["column"]] = str(c["new_value"])
+        log(
+            f"  correction {c['correction_id']}: {c['column']} {old!r} -> {c['new_value']!r} "
+            f"on {int(hit.sum())} row(s) where {c['key_column']} = {c['key_value']}"
+        )
+    return out
+
+
+def to_number(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
+    """Convert a text column of a raw table to float, blanks to NaN, naming any bad cell.
+
+    Parameters
+    ----------
+    frame
+        The raw table as text, in file order.
+    column
+        The column to convert.
+    file
+        The raw file's name, for error messages.
+
+    Returns
+    -------
+    pandas.Series
+        Floats, NaN where the cell was blank.
+    """
+    values = pd.to_numeric(frame[column].replace("", None), errors="coerce")
+    bad = values.isna() & (frame[column] != "")
+    if bad.any():
+        raise DataError(
+            [
+                Problem(file, int(i) + 2, column, "a number", repr(frame.at[i, column]))
+                for i in frame.index[bad]
+            ]
+        )
+    return values.astype("float64")

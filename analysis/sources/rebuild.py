@@ -1,0 +1,194 @@
+"""Rebuild every curated table and ``datapackage.json`` from the raw source files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.config import DATA_DIR
+from analysis.data import parse_table, read_csv_text
+from analysis.sources.brief import CLAIMS, EXERCISES, MILESTONES
+from analysis.sources.raw import sha256
+from analysis.sources.registers import CORRECTIONS, LICENCES, SOURCES
+from analysis.sources.spec import RawContext, TableSpec
+from analysis.sources.trade import COUNTRY_CODES, INDIA_JAPAN_TRADE, INDIA_TRADE_BY_PARTNER_2019
+
+# Hand-curated registers first: the derived tables' foreign keys point at them.
+REGISTERS: tuple[TableSpec, ...] = (LICENCES, SOURCES, CORRECTIONS)
+DERIVED: tuple[TableSpec, ...] = (
+    COUNTRY_CODES,
+    CLAIMS,
+    MILESTONES,
+    EXERCISES,
+    INDIA_JAPAN_TRADE,
+    INDIA_TRADE_BY_PARTNER_2019,
+)
+PACKAGE_META = {
+    "profile": "tabular-data-package",
+    "name": "bilateral-trade-suite",
+    "title": "Bilateral trade analytics suite: curated tables (India–Japan)",
+    "description": (
+        "Curated, source-cited tables derived by analysis.sources from the raw files listed "
+        "in the sources table. Each table keeps the licence of its sources; the compilation "
+        "and the code's own metadata are CC BY 4.0."
+    ),
+    "licenses": [
+        {
+            "name": "CC-BY-4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+            "title": "Creative Commons Attribution 4.0",
+        }
+    ],
+}
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    """Write a frame as CSV text with fixed quoting and line endings (byte-stable)."""
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    return buf.getvalue()
+
+
+def _lookups(schema: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """Return the allowed values of each foreign-key column from the tables already built."""
+    out = {}
+    for key in schema.get("foreignKeys", []):
+        ref = key["reference"]
+        out[key["fields"]] = set(tables[ref["resource"]][ref["fields"]])
+    return out
+
+
+def _resource(spec: TableSpec, path: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """Describe one table as a data-package resource, with sources, licences and checksum."""
+    sources, licences = [], []
+    registry = tables["sources"].set_index("source_id")
+    licence_table = tables["licences"].set_index("licence_id")
+    for sid in spec.sources:
+        s = registry.loc[sid]
+        entry = {
+            "title": f"{s['publisher']}: {s['title']}",
+            "source_id": sid,
+            "publisher": s["publisher"],
+            "table": s["table"],
+            "year": int(s["year"]),
+            "date_accessed": str(s["date_accessed"].date()),
+            "copied_from": s["copied_from"],
+            "raw_path": s["raw_path"],
+            "raw_sha256": s["raw_sha256"],
+            "licence": s["licence"],
+        }
+        if isinstance(s["address"], str) and s["address"]:
+            entry["path"] = s["address"]
+        sources.append(entry)
+        lic = licence_table.loc[s["licence"]]
+        licence = {"name": s["licence"], "title": lic["title"]}
+        if isinstance(lic["address"], str) and lic["address"]:
+            licence["path"] = lic["address"]
+        if licence not in licences:
+            licences.append(licence)
+    if not spec.sources:
+        licences = PACKAGE_META["licenses"]
+    return {
+        "name": spec.name,
+        "path": path.name,
+        "profile": "tabular-data-resource",
+        "title": spec.title,
+        "description": spec.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{sha256(path)}",
+        "licenses": licences,
+        "sources": sources,
+        "schema": spec.schema,
+    }
+
+
+def _register(spec: TableSpec, data_dir: Path, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Load and validate a hand-curated register from the data folder."""
+    path = data_dir / f"{spec.name}.csv"
+    header, rows = read_csv_text(path)
+    return parse_table(
+        header, rows, spec.schema, file=str(path), lookups=_lookups(spec.schema, tables)
+    )
+
+
+def rebuild(
+    raw_dir: Path,
+    out_dir: Path = DATA_DIR,
+    *,
+    data_dir: Path = DATA_DIR,
+    log: Callable[[str], None] = print,
+) -> list[Path]:
+    """Derive every curated table from the raw files and write it with ``datapackage.json``.
+
+    Parameters
+    ----------
+    raw_dir
+        The raw sources folder (``../shared/sources`` beside the repository by default).
+    out_dir
+        Where to write the tables and the descriptor (``data/`` by default; a temporary
+        folder to compare with the committed tables).
+    data_dir
+        Where the hand-curated registers (sources, licences, corrections) are read from.
+    log
+        Receives one line per step, with row counts in and out.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+
+    Raises
+    ------
+    DataError
+        If a raw file is missing or changed, a header differs, a value breaks a rule or a
+        check against published totals fails; the message names file, row and column.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, pd.DataFrame] = {}
+    written = []
+    for spec in REGISTERS:
+        tables[spec.name] = _register(spec, data_dir, tables)
+        target = out_dir / f"{spec.name}.csv"
+        if target.resolve() != (data_dir / f"{spec.name}.csv").resolve():
+            shutil.copyfile(data_dir / f"{spec.name}.csv", target)
+        written.append(target)
+    ctx = RawContext(
+        raw_dir=raw_dir,
+        registry=tables["sources"].set_index("source_id"),
+        corrections=tables["corrections"],
+        log=log,
+    )
+    for spec in DERIVED:
+        log(f"{spec.name}:")
+        assert spec.build is not None
+        frame = spec.build(ctx)
+        names = [f["name"] for f in spec.schema["fields"]]
+        frame = frame[names].sort_values(list(spec.sort_by), kind="mergesort")
+        text = _csv_text(frame)
+        target = out_dir / f"{spec.name}.csv"
+        target.write_text(text, encoding="utf-8", newline="")
+        header, rows = read_csv_text(target)
+        tables[spec.name] = parse_table(
+            header, rows, spec.schema, file=str(target), lookups=_lookups(spec.schema, tables)
+        )
+        log(f"  wrote {target.name}: {len(rows)} rows, validated against its schema")
+        written.append(target)
+    descriptor = dict(PACKAGE_META)
+    descriptor["resources"] = [
+        _resource(spec, out_dir / f"{spec.name}.csv", tables) for spec in REGISTERS + DERIVED
+    ]
+    pkg = out_dir / "datapackage.json"
+    pkg.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(pkg)
+    log(f"wrote {pkg} ({len(descriptor['resources'])} tables)")
+    return written

@@ -1,0 +1,510 @@
+"""India's merchandise trade tables: India–Japan by period, India by partner, country codes.
+
+Rules, in words:
+
+* India–Japan fiscal years FY2010-11 to FY2021-22 are the sums over HS2 chapters of the
+  EIDB file (blank chapter cells skipped, their count kept in ``note``). The sums must
+  equal the file's own totals table to the cent of a million, and the officially
+  published totals (grades A and B) to within ``OFFICIAL_TOLERANCE``.
+* Later fiscal years come from the hand-transcribed official figures of grades A and B,
+  each row citing the publisher registered for its address. Grade C rows are left out
+  and counted in the log.
+* Calendar 2019 comes from the UN Comtrade file (India-reported).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from analysis.errors import DataError, Problem
+from analysis.sources.raw import to_number
+from analysis.sources.schema import MAX_FLOW_USD, SOURCE_FK, field, fk, iso3, source_id
+from analysis.sources.spec import RawContext, TableSpec
+
+# Published totals are rounded to US$10 million and may carry later revisions.
+OFFICIAL_TOLERANCE = 0.005
+# India–Japan trade in one direction over a full fiscal year: US$1–50 billion.
+JAPAN_FLOW_RANGE_USD = (1e9, 5e10)
+LAST_EIDB_FY_START = 2021
+
+HS2_COLUMNS = ["partner", "flow", "fy", "fy_start_year", "hs2", "commodity", "value_usd_mn"]
+TOTALS_COLUMNS = [
+    "partner", "flow", "fy", "fy_start_year", "value_usd_mn", "n_hs2_rows", "n_hs2_blank",
+    "official_ref_usd_mn", "official_ref_source", "diff_vs_ref_usd_mn",
+]  # fmt: skip
+PUBLISHED_COLUMNS = [
+    "period", "period_type", "basis", "india_exports_to_japan_usd_bn",
+    "india_imports_from_japan_usd_bn", "total_trade_usd_bn", "publisher_cited", "source_url",
+    "retrieved_via", "reliability", "notes",
+]  # fmt: skip
+COMTRADE_COLUMNS = [
+    "Classification", "Year", "Period", "Period Desc.", "Aggregate Level", "Is Leaf Code",
+    "Trade Flow Code", "Trade Flow", "Reporter Code", "Reporter", "Reporter ISO",
+    "Partner Code", "Partner", "Partner ISO", "2nd Partner Code", "2nd Partner",
+    "2nd Partner ISO", "Customs Proc. Code", "Customs", "Mode of Transport Code",
+    "Mode of Transport", "Commodity Code", "Commodity", "Qty Unit Code", "Qty Unit", "Qty",
+    "Alt Qty Unit Code", "Alt Qty Unit", "Alt Qty", "Netweight (kg)", "Gross weight (kg)",
+    "Trade Value (US$)", "CIF Trade Value (US$)", "FOB Trade Value (US$)", "Flag",
+]  # fmt: skip
+FLOWS = {"Export": "export", "Import": "import"}
+_FY = re.compile(r"([0-9]{4})-([0-9]{2})")
+_PARTIAL_FY = re.compile(r"([0-9]{4})-([0-9]{2}) \(([A-Z][a-z]{2})-([A-Z][a-z]{2})\)")
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def fiscal_year_bounds(fy: str, *, file: str, row: int | None) -> tuple[str, str]:
+    """Return the first and last day of an Indian fiscal year written ``YYYY-YY``.
+
+    Parameters
+    ----------
+    fy
+        For example ``"2019-20"`` (April 2019 to March 2020).
+    file, row
+        Where the value was read, for the error message.
+
+    Returns
+    -------
+    tuple of str
+        ISO dates of 1 April and 31 March.
+
+    Examples
+    --------
+    >>> fiscal_year_bounds("2019-20", file="f.csv", row=2)
+    ('2019-04-01', '2020-03-31')
+    """
+    m = _FY.fullmatch(fy)
+    if not m or (int(m[1]) + 1) % 100 != int(m[2]):
+        raise DataError(Problem(file, row, "fy", "a fiscal year like 2019-20", repr(fy)))
+    start = int(m[1])
+    return f"{start}-04-01", f"{start + 1}-03-31"
+
+
+def _partial_bounds(period: str, *, file: str, row: int) -> tuple[str, str, str]:
+    """Return the period label and bounds of a partial fiscal year like ``2024-25 (Apr-Jan)``."""
+    m = _PARTIAL_FY.match(period)
+    if not m or m[3] not in _MONTHS or m[4] not in _MONTHS:
+        raise DataError(
+            Problem(file, row, "period", "a partial fiscal year like 2024-25 (Apr-Jan)", period)
+        )
+    start_year = int(m[1])
+    first, last = _MONTHS.index(m[3]) + 1, _MONTHS.index(m[4]) + 1
+    first_year = start_year if first >= 4 else start_year + 1
+    last_year = start_year if last >= 4 else start_year + 1
+    end = (pd.Timestamp(year=last_year, month=last, day=1) + pd.offsets.MonthEnd(0)).date()
+    return m[0], f"{first_year}-{first:02d}-01", end.isoformat()
+
+
+def _guard(frame: pd.DataFrame, file: str, column: str, lo: float, hi: float) -> None:
+    """Stop when a value lies outside a magnitude guard (a likely unit error)."""
+    bad = frame[(frame[column] < lo) | (frame[column] > hi)]
+    if len(bad):
+        raise DataError(
+            [
+                Problem(file, None, column, f"between {lo:,.0f} and {hi:,.0f} US$", f"{v:,.0f}")
+                for v in bad[column]
+            ]
+        )
+
+
+def _eidb_japan(ctx: RawContext) -> pd.DataFrame:
+    """Sum the EIDB HS2 rows for Japan into fiscal-year totals and check them."""
+    file = ctx.path("dgcis_eidb_hs2")
+    hs2 = ctx.read("dgcis_eidb_hs2", HS2_COLUMNS)
+    japan = hs2[hs2["partner"] == "JAPAN"].copy()
+    ctx.log(
+        f"  india_japan_trade: {len(japan)} HS2 rows with partner JAPAN used; "
+        f"{len(hs2) - len(japan)} rows of other partners not used here"
+    )
+    unknown = japan[~japan["flow"].isin(list(FLOWS))]
+    if len(unknown):
+        i = unknown.index[0]
+        raise DataError(Problem(file, int(i) + 2, "flow", "Export or Import", unknown.at[i, "flow"]))
+    japan["value_usd_mn"] = to_number(japan, "value_usd_mn", file=file)
+    if (japan["value_usd_mn"] < 0).any():
+        i = japan.index[japan["value_usd_mn"] < 0][0]
+        raise DataError(Problem(file, int(i) + 2, "value_usd_mn", "a value >= 0", hs2.at[i, "value_usd_mn"]))
+    for i, fy in japan["fy"].items():
+        fiscal_year_bounds(fy, file=file, row=int(i) + 2)
+    sums = (
+        japan.groupby(["flow", "fy"], sort=True)
+        .agg(
+            value_usd_mn=("value_usd_mn", lambda s: s.sum(min_count=1)),
+            n_chapters=("hs2", "size"),
+            n_blank=("value_usd_mn", lambda s: int(s.isna().sum())),
+        )
+        .reset_index()
+    )
+    _check_against_totals(ctx, sums)
+    sums["value_usd"] = (sums["value_usd_mn"] * 1e6).round().astype("int64")
+    sums["note"] = [
+        f"sum over {n - b} HS2 chapters" + (f"; {b} chapter(s) blank in the source" if b else "")
+        for n, b in zip(sums["n_chapters"], sums["n_blank"], strict=True)
+    ]
+    _guard(sums, file, "value_usd", *JAPAN_FLOW_RANGE_USD)
+    bounds = [fiscal_year_bounds(fy, file=file, row=None) for fy in sums["fy"]]
+    return pd.DataFrame(
+        {
+            "period": sums["fy"],
+            "period_basis": "fiscal_apr_mar",
+            "period_start": [b[0] for b in bounds],
+            "period_end": [b[1] for b in bounds],
+            "flow": sums["flow"].map(FLOWS),
+            "value_usd": sums["value_usd"],
+            "grade": "file",
+            "source_id": "dgcis_eidb_hs2",
+            "note": sums["note"],
+        }
+    )
+
+
+def _check_against_totals(ctx: RawContext, sums: pd.DataFrame) -> None:
+    """Check the chapter sums against the file's totals table and its official references."""
+    file = ctx.path("dgcis_eidb_totals")
+    totals = ctx.read("dgcis_eidb_totals", TOTALS_COLUMNS)
+    totals = totals[totals["partner"] == "JAPAN"]
+    merged = sums.merge(
+        totals.reset_index(names="line"), on=["flow", "fy"], how="outer", indicator=True
+    )
+    problems = []
+    for _, r in merged.iterrows():
+        if r["_merge"] != "both":
+            where = "the totals file" if r["_merge"] == "right_only" else "the HS2 file"
+            problems.append(
+                Problem(file, None, "fy", f"{r['flow']} {r['fy']} in both files", f"only in {where}")
+            )
+            continue
+        line = int(r["line"]) + 2
+        if abs(float(r["value_usd_mn_y"]) - r["value_usd_mn_x"]) > 0.011:
+            problems.append(
+                Problem(file, line, "value_usd_mn", f"{r['value_usd_mn_x']:.2f} (sum of chapters)",
+                        r["value_usd_mn_y"])
+            )
+        if r["official_ref_usd_mn"]:
+            ref = float(r["official_ref_usd_mn"])
+            if abs(r["value_usd_mn_x"] / ref - 1) > OFFICIAL_TOLERANCE:
+                problems.append(
+                    Problem(file, line, "official_ref_usd_mn",
+                            f"within {OFFICIAL_TOLERANCE:.1%} of {r['value_usd_mn_x']:.2f}",
+                            r["official_ref_usd_mn"])
+                )
+    if problems:
+        raise DataError(problems)
+    ctx.log(f"  checked {len(merged)} Japan fiscal-year totals against {file}: all agree")
+
+
+def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
+    """Take fiscal years after the EIDB file from graded official figures; check the overlap."""
+    file = ctx.path("published_trade_figures")
+    pub = ctx.read("published_trade_figures", PUBLISHED_COLUMNS)
+    by_address = {a: s for s, a in ctx.registry["address"].items() if isinstance(a, str) and a}
+    eidb_values = eidb.set_index(["period", "flow"])["value_usd"]
+    rows, checked, skipped = [], 0, []
+    for i, r in pub.iterrows():
+        line = int(i) + 2
+        grade = r["reliability"][:1]
+        if r["period_type"] == "calendar year":
+            skipped.append(f"{r['period']} (calendar year; taken from the Comtrade file itself)")
+            continue
+        full = r["period_type"] == "FY Apr-Mar"
+        if not full and r["period"][:4] <= str(LAST_EIDB_FY_START):
+            skipped.append(f"{r['period']} (partial year inside the EIDB file's span)")
+            continue
+        if full:
+            period = r["period"]
+            start, end = fiscal_year_bounds(period, file=file, row=line)
+        else:
+            period, start, end = _partial_bounds(r["period"], file=file, row=line)
+        values = {
+            "export": r["india_exports_to_japan_usd_bn"],
+            "import": r["india_imports_from_japan_usd_bn"],
+        }
+        if int(start[:4]) <= LAST_EIDB_FY_START:
+            for flow, value in values.items():
+                if grade in "AB" and value:
+                    ours = eidb_values[(period, flow)]
+                    if abs(ours / (float(value) * 1e9) - 1) > OFFICIAL_TOLERANCE:
+                        raise DataError(
+                            Problem(file, line, f"india_{flow}s", f"within {OFFICIAL_TOLERANCE:.1%} "
+                                    f"of the EIDB total {ours / 1e9:.2f}", value)
+                        )
+                    checked += 1
+            continue
+        if grade not in "AB":
+            skipped.append(f"{r['period']} (grade {grade}: {r['notes'][:60]}...)")
+            continue
+        sid = by_address.get(r["source_url"])
+        if sid is None:
+            raise DataError(
+                Problem(file, line, "source_url", "an address registered in data/sources.csv",
+                        r["source_url"])
+            )
+        for flow, value in values.items():
+            rows.append(
+                {
+                    "period": period,
+                    "period_basis": "fiscal_apr_mar" if full else "partial_fiscal_apr_mar",
+                    "period_start": start,
+                    "period_end": end,
+                    "flow": flow,
+                    "value_usd": round(float(value) * 1e9),
+                    "grade": grade,
+                    "source_id": sid,
+                    "note": f"published in US$ billion to 2 decimals; {r['period_type']}",
+                }
+            )
+    ctx.log(
+        f"  {file}: {len(pub)} rows in; {len(rows) // 2} periods kept ({len(rows)} rows); "
+        f"{checked} EIDB totals confirmed within {OFFICIAL_TOLERANCE:.1%}; "
+        f"{len(skipped)} rows not used: " + "; ".join(skipped)
+    )
+    return pd.DataFrame(rows)
+
+
+def _comtrade(ctx: RawContext) -> pd.DataFrame:
+    """Return the Comtrade 2019 file as a canonical long table (all partners, World too)."""
+    file = ctx.path("comtrade_ind_2019")
+    raw = ctx.read("comtrade_ind_2019", COMTRADE_COLUMNS)
+    for col, expected in [("Year", "2019"), ("Reporter ISO", "IND"), ("Commodity Code", "TOTAL")]:
+        bad = raw[raw[col] != expected]
+        if len(bad):
+            i = bad.index[0]
+            raise DataError(Problem(file, int(i) + 2, col, repr(expected), repr(raw.at[i, col])))
+    bad = raw[~raw["Trade Flow"].isin(list(FLOWS))]
+    if len(bad):
+        i = bad.index[0]
+        raise DataError(Problem(file, int(i) + 2, "Trade Flow", "Export or Import", raw.at[i, "Trade Flow"]))
+    out = pd.DataFrame(
+        {
+            "reporter_iso3": raw["Reporter ISO"],
+            "partner_iso3": raw["Partner ISO"],
+            "year": 2019,
+            "flow": raw["Trade Flow"].map(FLOWS),
+            "value_usd": to_number(raw, "Trade Value (US$)", file=file).astype("int64"),
+            "source_id": "comtrade_ind_2019",
+        }
+    )
+    # Identity: the partner rows add up to the World row (to rounding of each cell).
+    world = out[out["partner_iso3"] == "WLD"].set_index("flow")["value_usd"]
+    parts = out[out["partner_iso3"] != "WLD"].groupby("flow")["value_usd"].sum()
+    for flow in FLOWS.values():
+        if abs(parts[flow] / world[flow] - 1) > 1e-6:
+            raise DataError(
+                Problem(file, None, "Trade Value (US$)", f"{flow} partner rows summing to World "
+                        f"{world[flow]:,}", f"{parts[flow]:,}")
+            )
+    ctx.log(f"  {file}: {len(raw)} rows in, {len(out)} rows out; partner sums equal World")
+    return out
+
+
+def build_india_japan_trade(ctx: RawContext) -> pd.DataFrame:
+    """Derive India–Japan merchandise trade by period, flow, basis and source.
+
+    Parameters
+    ----------
+    ctx
+        The raw sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period × basis × flow × source, India reporting, partner Japan.
+    """
+    eidb = _eidb_japan(ctx)
+    published = _published(ctx, eidb)
+    comtrade = _comtrade(ctx)
+    cal = comtrade[comtrade["partner_iso3"] == "JPN"]
+    calendar = pd.DataFrame(
+        {
+            "period": "2019",
+            "period_basis": "calendar",
+            "period_start": "2019-01-01",
+            "period_end": "2019-12-31",
+            "flow": cal["flow"].to_numpy(),
+            "value_usd": cal["value_usd"].to_numpy(),
+            "grade": "file",
+            "source_id": "comtrade_ind_2019",
+            "note": "UN Comtrade, reporter India, all commodities",
+        }
+    )
+    out = pd.concat([eidb, published, calendar], ignore_index=True)
+    out.insert(0, "reporter_iso3", "IND")
+    out.insert(1, "partner_iso3", "JPN")
+    ctx.log(
+        f"  india_japan_trade: {len(eidb)} EIDB + {len(published)} published + "
+        f"{len(calendar)} Comtrade rows = {len(out)} rows"
+    )
+    return out
+
+
+def build_india_trade_by_partner_2019(ctx: RawContext) -> pd.DataFrame:
+    """Derive India's exports and imports with every partner in 2019 (UN Comtrade).
+
+    Parameters
+    ----------
+    ctx
+        The raw sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per partner × flow, World (``WLD``) included.
+    """
+    return _comtrade(ctx)
+
+
+def build_country_codes(ctx: RawContext) -> pd.DataFrame:
+    """Derive the list of country and area codes used by the tables, with names and reasons.
+
+    Parameters
+    ----------
+    ctx
+        The raw sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per code: ISO 3166 codes as UN Comtrade gives them, plus the codes assigned
+        by ``data/corrections.csv`` for partners without one.
+    """
+    raw = ctx.read("comtrade_ind_2019", COMTRADE_COLUMNS)
+    corrected = dict(
+        ctx.corrections.query("column == 'Partner ISO'")[["new_value", "correction_id"]].to_numpy()
+    )
+    names = pd.concat(
+        [
+            raw[["Reporter ISO", "Reporter"]].set_axis(["iso3", "name"], axis=1),
+            raw[["Partner ISO", "Partner"]].set_axis(["iso3", "name"], axis=1),
+        ]
+    ).drop_duplicates()
+    clash = names[names["iso3"].duplicated(keep=False)]
+    if len(clash):
+        raise DataError(
+            Problem(ctx.path("comtrade_ind_2019"), None, "Partner ISO", "one name per code",
+                    ", ".join(f"{c}={n}" for c, n in clash.to_numpy()))
+        )
+
+    def kind(code: str, name: str) -> str:
+        if code == "WLD":
+            return "aggregate"
+        return "unspecified" if name.endswith(", nes") else "country_or_area"
+
+    def reason(code: str) -> str:
+        if code in corrected:
+            return f"no ISO code in the source; assigned by correction {corrected[code]}"
+        return "ISO 3166-1 alpha-3 code as given by UN Comtrade"
+
+    return pd.DataFrame(
+        {
+            "iso3": names["iso3"],
+            "name": names["name"],
+            "kind": [kind(c, n) for c, n in names.to_numpy()],
+            "reason": [reason(c) for c in names["iso3"]],
+            "source_id": "comtrade_ind_2019",
+        }
+    )
+
+
+FLOW = field("flow", "string", "Direction from the reporter's side.", enum=["export", "import"])
+VALUE_USD = field(
+    "value_usd",
+    "integer",
+    "Value of the flow in current US dollars (not thousands or millions).",
+    unit="US$",
+    minimum=0,
+    maximum=MAX_FLOW_USD,
+)
+COUNTRY_FKS = [
+    fk("reporter_iso3", "country_codes", "iso3"),
+    fk("partner_iso3", "country_codes", "iso3"),
+    SOURCE_FK,
+]
+
+COUNTRY_CODES = TableSpec(
+    name="country_codes",
+    title="Country and area codes",
+    description=(
+        "Every reporter and partner code the tables use, with its name, kind and the reason "
+        "for the code (ISO 3166-1 alpha-3, or assigned by a recorded correction)."
+    ),
+    schema={
+        "fields": [
+            field("iso3", "string", "Three-letter code.", pattern="[A-Z]{3}"),
+            field("name", "string", "Name as the source gives it."),
+            field("kind", "string", "What the code stands for.",
+                  enum=["country_or_area", "aggregate", "unspecified"]),
+            field("reason", "string", "Why this code: ISO, or which correction assigned it."),
+            source_id(),
+        ],
+        "primaryKey": ["iso3"],
+        "foreignKeys": [SOURCE_FK],
+    },
+    sources=("comtrade_ind_2019",),
+    build=build_country_codes,
+    sort_by=("iso3",),
+)
+
+INDIA_JAPAN_TRADE = TableSpec(
+    name="india_japan_trade",
+    title="India–Japan merchandise trade by period (India-reported)",
+    description=(
+        "India's exports to and imports from Japan, one row per period × basis × flow × "
+        "source: fiscal years (April–March) FY2010-11 to FY2021-22 summed from the EIDB "
+        "HS2 file, later fiscal years from graded official figures (A and B only), and "
+        "calendar 2019 from UN Comtrade. Exports are FOB, imports CIF, nominal US$."
+    ),
+    schema={
+        "fields": [
+            iso3("reporter_iso3", "Reporting country (India)."),
+            iso3("partner_iso3", "Partner country (Japan)."),
+            field("period", "string", "Period label: 2019 (calendar), 2019-20 (fiscal "
+                  "year April 2019 to March 2020), or a partial fiscal year like "
+                  "2024-25 (Apr-Jan)."),
+            field("period_basis", "string", "Calendar year, Indian fiscal year (April–March) "
+                  "or a part of one.",
+                  enum=["calendar", "fiscal_apr_mar", "partial_fiscal_apr_mar"]),
+            field("period_start", "date", "First day of the period."),
+            field("period_end", "date", "Last day of the period."),
+            FLOW,
+            VALUE_USD,
+            field("grade", "string", "'file' for rows derived from a data file; A (official "
+                  "page) or B (official figure relayed) for hand-transcribed figures.",
+                  enum=["file", "A", "B"]),
+            source_id(),
+            field("note", "string", "How the value was obtained.", required=False),
+        ],
+        "primaryKey": ["reporter_iso3", "partner_iso3", "period_basis", "period", "flow",
+                       "source_id"],
+        "foreignKeys": COUNTRY_FKS,
+    },
+    sources=("dgcis_eidb_hs2", "dgcis_eidb_totals", "published_trade_figures", "moc_pti_2025",
+             "comtrade_ind_2019"),
+    build=build_india_japan_trade,
+    sort_by=("period_start", "period_basis", "source_id", "flow"),
+)
+
+INDIA_TRADE_BY_PARTNER_2019 = TableSpec(
+    name="india_trade_by_partner_2019",
+    title="India's merchandise trade with every partner, 2019",
+    description=(
+        "India-reported total merchandise exports and imports with each partner in calendar "
+        "2019 (UN Comtrade, all commodities); partner WLD is the world total. Partners with no "
+        "recorded imports have no import row (not a zero)."
+    ),
+    schema={
+        "fields": [
+            iso3("reporter_iso3", "Reporting country (India)."),
+            iso3("partner_iso3", "Partner country or area; WLD for the world total."),
+            field("year", "year", "Calendar year."),
+            FLOW,
+            VALUE_USD,
+            source_id(),
+        ],
+        "primaryKey": ["reporter_iso3", "partner_iso3", "year", "flow"],
+        "foreignKeys": COUNTRY_FKS,
+    },
+    sources=("comtrade_ind_2019",),
+    build=build_india_trade_by_partner_2019,
+    sort_by=("reporter_iso3", "partner_iso3", "year", "flow"),
+)
