@@ -27,8 +27,10 @@ from analysis.errors import DataError, Problem
 __all__ = [
     "DataError",
     "citation",
+    "country_name",
     "load",
     "package",
+    "sources_for",
     "parse_table",
     "read_csv_text",
     "source_table",
@@ -235,7 +237,10 @@ def parse_table(
         raise DataError(problems)
     index = {c: header.index(c) for c in names}
     frame = pd.DataFrame(
-        {f["name"]: _convert([r[index[f["name"]]] for r in rows], f, file, problems) for f in fields}
+        {
+            f["name"]: _convert([r[index[f["name"]]] for r in rows], f, file, problems)
+            for f in fields
+        }
     )
     pk = schema.get("primaryKey", [])
     pk = [pk] if isinstance(pk, str) else list(pk)
@@ -404,10 +409,68 @@ def citation(source_ids: pd.Series | list[str], *, data_dir: Path = DATA_DIR) ->
     """
     reg = source_table(data_dir).set_index("source_id")
     parts = []
-    for sid in dict.fromkeys(source_ids):
+    # Rows standing for missing periods carry no source.
+    for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)):
         if sid not in reg.index:
             raise DataError(
                 Problem(str(data_dir / "sources.csv"), None, "source_id", "a listed source", sid)
             )
         parts.append(reg.loc[sid, "short_title"])
     return "Source: " + "; ".join(parts)
+
+
+def country_name(iso3: str, *, data_dir: Path = DATA_DIR) -> str:
+    """Return the name of a country or area code from the ``country_codes`` table.
+
+    Parameters
+    ----------
+    iso3
+        The code.
+    data_dir
+        The data folder.
+
+    Returns
+    -------
+    str
+        The name; the code itself if it is not listed.
+
+    Examples
+    --------
+    >>> country_name("JPN")
+    'Japan'
+    """
+    names = _load_cached("country_codes", str(data_dir)).set_index("iso3")["name"]
+    return str(names.get(iso3, iso3))
+
+
+def sources_for(tables: list[str], *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """List the sources of the given tables, for a notebook's "Data and sources" section.
+
+    Parameters
+    ----------
+    tables
+        Table names.
+    data_dir
+        The data folder.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``, ``source_id``, ``publisher``, ``title``, ``address``, ``date_accessed``,
+        ``licence``; one row per table and source.
+    """
+    rows = []
+    for name in tables:
+        for src in _resource(name, data_dir)["sources"]:
+            rows.append(
+                {
+                    "table": name,
+                    "source_id": src["source_id"],
+                    "publisher": src["publisher"],
+                    "title": src["title"].removeprefix(f"{src['publisher']}: "),
+                    "address": src.get("path", ""),
+                    "date_accessed": src["date_accessed"],
+                    "licence": src["licence"],
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""Raw sources to curated tables: one module per source, rebuild.py writes data/."""

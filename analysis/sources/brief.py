@@ -95,10 +95,15 @@ CLAIMS = TableSpec(
                 required=False,
             ),
             field("unit", "string", "Unit of claimed_value (for example 'USD bn', 'rank')."),
-            field("period", "string", "Period the claim refers to, as the article puts it.",
-                  required=False),
-            field("direction", "string", "Trade or investment direction (IND->JPN, JPN->IND, "
-                  "both)."),
+            field(
+                "period",
+                "string",
+                "Period the claim refers to, as the article puts it.",
+                required=False,
+            ),
+            field(
+                "direction", "string", "Trade or investment direction (IND->JPN, JPN->IND, both)."
+            ),
             field("source_doc", "string", "Which article (or derivation) the claim comes from."),
             field("checkable_with", "string", "The data that would check the claim."),
             source_id(),
@@ -117,10 +122,18 @@ MILESTONES = TableSpec(
     description="Dated milestones named in the source articles, for the timeline chart.",
     schema={
         "fields": [
-            field("date", "date", "Date of the milestone (first day of the period when the "
-                  "precision is coarser than a day)."),
-            field("precision", "string", "How exact the date is.",
-                  enum=["day", "month", "year", "century"]),
+            field(
+                "date",
+                "date",
+                "Date of the milestone (first day of the period when the "
+                "precision is coarser than a day).",
+            ),
+            field(
+                "precision",
+                "string",
+                "How exact the date is.",
+                enum=["day", "month", "year", "century"],
+            ),
             field("event", "string", "What happened, in our own words."),
             field("category", "string", "Area of the partnership (diplomacy, security, ...)."),
             SOURCE_DOC,

@@ -120,11 +120,15 @@ def _eidb_japan(ctx: RawContext) -> pd.DataFrame:
     unknown = japan[~japan["flow"].isin(list(FLOWS))]
     if len(unknown):
         i = unknown.index[0]
-        raise DataError(Problem(file, int(i) + 2, "flow", "Export or Import", unknown.at[i, "flow"]))
+        raise DataError(
+            Problem(file, int(i) + 2, "flow", "Export or Import", unknown.at[i, "flow"])
+        )
     japan["value_usd_mn"] = to_number(japan, "value_usd_mn", file=file)
     if (japan["value_usd_mn"] < 0).any():
         i = japan.index[japan["value_usd_mn"] < 0][0]
-        raise DataError(Problem(file, int(i) + 2, "value_usd_mn", "a value >= 0", hs2.at[i, "value_usd_mn"]))
+        raise DataError(
+            Problem(file, int(i) + 2, "value_usd_mn", "a value >= 0", hs2.at[i, "value_usd_mn"])
+        )
     for i, fy in japan["fy"].items():
         fiscal_year_bounds(fy, file=file, row=int(i) + 2)
     sums = (
@@ -172,22 +176,33 @@ def _check_against_totals(ctx: RawContext, sums: pd.DataFrame) -> None:
         if r["_merge"] != "both":
             where = "the totals file" if r["_merge"] == "right_only" else "the HS2 file"
             problems.append(
-                Problem(file, None, "fy", f"{r['flow']} {r['fy']} in both files", f"only in {where}")
+                Problem(
+                    file, None, "fy", f"{r['flow']} {r['fy']} in both files", f"only in {where}"
+                )
             )
             continue
         line = int(r["line"]) + 2
         if abs(float(r["value_usd_mn_y"]) - r["value_usd_mn_x"]) > 0.011:
             problems.append(
-                Problem(file, line, "value_usd_mn", f"{r['value_usd_mn_x']:.2f} (sum of chapters)",
-                        r["value_usd_mn_y"])
+                Problem(
+                    file,
+                    line,
+                    "value_usd_mn",
+                    f"{r['value_usd_mn_x']:.2f} (sum of chapters)",
+                    r["value_usd_mn_y"],
+                )
             )
         if r["official_ref_usd_mn"]:
             ref = float(r["official_ref_usd_mn"])
             if abs(r["value_usd_mn_x"] / ref - 1) > OFFICIAL_TOLERANCE:
                 problems.append(
-                    Problem(file, line, "official_ref_usd_mn",
-                            f"within {OFFICIAL_TOLERANCE:.1%} of {r['value_usd_mn_x']:.2f}",
-                            r["official_ref_usd_mn"])
+                    Problem(
+                        file,
+                        line,
+                        "official_ref_usd_mn",
+                        f"within {OFFICIAL_TOLERANCE:.1%} of {r['value_usd_mn_x']:.2f}",
+                        r["official_ref_usd_mn"],
+                    )
                 )
     if problems:
         raise DataError(problems)
@@ -226,8 +241,14 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
                     ours = eidb_values[(period, flow)]
                     if abs(ours / (float(value) * 1e9) - 1) > OFFICIAL_TOLERANCE:
                         raise DataError(
-                            Problem(file, line, f"india_{flow}s", f"within {OFFICIAL_TOLERANCE:.1%} "
-                                    f"of the EIDB total {ours / 1e9:.2f}", value)
+                            Problem(
+                                file,
+                                line,
+                                f"india_{flow}s",
+                                f"within {OFFICIAL_TOLERANCE:.1%} "
+                                f"of the EIDB total {ours / 1e9:.2f}",
+                                value,
+                            )
                         )
                     checked += 1
             continue
@@ -237,8 +258,13 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
         sid = by_address.get(r["source_url"])
         if sid is None:
             raise DataError(
-                Problem(file, line, "source_url", "an address registered in data/sources.csv",
-                        r["source_url"])
+                Problem(
+                    file,
+                    line,
+                    "source_url",
+                    "an address registered in data/sources.csv",
+                    r["source_url"],
+                )
             )
         for flow, value in values.items():
             rows.append(
@@ -274,7 +300,9 @@ def _comtrade(ctx: RawContext) -> pd.DataFrame:
     bad = raw[~raw["Trade Flow"].isin(list(FLOWS))]
     if len(bad):
         i = bad.index[0]
-        raise DataError(Problem(file, int(i) + 2, "Trade Flow", "Export or Import", raw.at[i, "Trade Flow"]))
+        raise DataError(
+            Problem(file, int(i) + 2, "Trade Flow", "Export or Import", raw.at[i, "Trade Flow"])
+        )
     out = pd.DataFrame(
         {
             "reporter_iso3": raw["Reporter ISO"],
@@ -291,8 +319,13 @@ def _comtrade(ctx: RawContext) -> pd.DataFrame:
     for flow in FLOWS.values():
         if abs(parts[flow] / world[flow] - 1) > 1e-6:
             raise DataError(
-                Problem(file, None, "Trade Value (US$)", f"{flow} partner rows summing to World "
-                        f"{world[flow]:,}", f"{parts[flow]:,}")
+                Problem(
+                    file,
+                    None,
+                    "Trade Value (US$)",
+                    f"{flow} partner rows summing to World {world[flow]:,}",
+                    f"{parts[flow]:,}",
+                )
             )
     ctx.log(f"  {file}: {len(raw)} rows in, {len(out)} rows out; partner sums equal World")
     return out
@@ -381,8 +414,13 @@ def build_country_codes(ctx: RawContext) -> pd.DataFrame:
     clash = names[names["iso3"].duplicated(keep=False)]
     if len(clash):
         raise DataError(
-            Problem(ctx.path("comtrade_ind_2019"), None, "Partner ISO", "one name per code",
-                    ", ".join(f"{c}={n}" for c, n in clash.to_numpy()))
+            Problem(
+                ctx.path("comtrade_ind_2019"),
+                None,
+                "Partner ISO",
+                "one name per code",
+                ", ".join(f"{c}={n}" for c, n in clash.to_numpy()),
+            )
         )
 
     def kind(code: str, name: str) -> str:
@@ -432,8 +470,12 @@ COUNTRY_CODES = TableSpec(
         "fields": [
             field("iso3", "string", "Three-letter code.", pattern="[A-Z]{3}"),
             field("name", "string", "Name as the source gives it."),
-            field("kind", "string", "What the code stands for.",
-                  enum=["country_or_area", "aggregate", "unspecified"]),
+            field(
+                "kind",
+                "string",
+                "What the code stands for.",
+                enum=["country_or_area", "aggregate", "unspecified"],
+            ),
             field("reason", "string", "Why this code: ISO, or which correction assigned it."),
             source_id(),
         ],
@@ -458,28 +500,50 @@ INDIA_JAPAN_TRADE = TableSpec(
         "fields": [
             iso3("reporter_iso3", "Reporting country (India)."),
             iso3("partner_iso3", "Partner country (Japan)."),
-            field("period", "string", "Period label: 2019 (calendar), 2019-20 (fiscal "
-                  "year April 2019 to March 2020), or a partial fiscal year like "
-                  "2024-25 (Apr-Jan)."),
-            field("period_basis", "string", "Calendar year, Indian fiscal year (April–March) "
-                  "or a part of one.",
-                  enum=["calendar", "fiscal_apr_mar", "partial_fiscal_apr_mar"]),
+            field(
+                "period",
+                "string",
+                "Period label: 2019 (calendar), 2019-20 (fiscal "
+                "year April 2019 to March 2020), or a partial fiscal year like "
+                "2024-25 (Apr-Jan).",
+            ),
+            field(
+                "period_basis",
+                "string",
+                "Calendar year, Indian fiscal year (April–March) or a part of one.",
+                enum=["calendar", "fiscal_apr_mar", "partial_fiscal_apr_mar"],
+            ),
             field("period_start", "date", "First day of the period."),
             field("period_end", "date", "Last day of the period."),
             FLOW,
             VALUE_USD,
-            field("grade", "string", "'file' for rows derived from a data file; A (official "
-                  "page) or B (official figure relayed) for hand-transcribed figures.",
-                  enum=["file", "A", "B"]),
+            field(
+                "grade",
+                "string",
+                "'file' for rows derived from a data file; A (official "
+                "page) or B (official figure relayed) for hand-transcribed figures.",
+                enum=["file", "A", "B"],
+            ),
             source_id(),
             field("note", "string", "How the value was obtained.", required=False),
         ],
-        "primaryKey": ["reporter_iso3", "partner_iso3", "period_basis", "period", "flow",
-                       "source_id"],
+        "primaryKey": [
+            "reporter_iso3",
+            "partner_iso3",
+            "period_basis",
+            "period",
+            "flow",
+            "source_id",
+        ],
         "foreignKeys": COUNTRY_FKS,
     },
-    sources=("dgcis_eidb_hs2", "dgcis_eidb_totals", "published_trade_figures", "moc_pti_2025",
-             "comtrade_ind_2019"),
+    sources=(
+        "dgcis_eidb_hs2",
+        "dgcis_eidb_totals",
+        "published_trade_figures",
+        "moc_pti_2025",
+        "comtrade_ind_2019",
+    ),
     build=build_india_japan_trade,
     sort_by=("period_start", "period_basis", "source_id", "flow"),
 )

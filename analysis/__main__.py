@@ -1,0 +1,70 @@
+"""Command line: ``python -m analysis build`` and ``python -m analysis data rebuild``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, NOTEBOOK_DIR, REPORT_DIR
+from analysis.errors import DataError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description="Bilateral trade analytics suite."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="execute every notebook and write the report")
+    build.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder")
+    build.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebooks folder")
+    build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    data = sub.add_parser("data", help="curated data commands")
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    rebuild = data_sub.add_parser("rebuild", help="derive data/ from the raw source files")
+    rebuild.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="raw sources folder")
+    rebuild.add_argument("--out", type=Path, default=DATA_DIR, help="output folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv
+        Arguments (``sys.argv[1:]`` by default).
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 1 on a data or build error.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            from analysis.report import BuildError, build, relative
+
+            start = time.perf_counter()
+            try:
+                pages = build(args.out, notebook_dir=args.notebooks, progress=not args.no_progress)
+            except BuildError as err:
+                print(f"build failed: {err}", file=sys.stderr)
+                return 1
+            print(
+                f"built {relative(args.out / 'index.html')}: {len(pages)} notebook(s) "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
+        elif args.command == "data" and args.data_command == "rebuild":
+            from analysis.sources.rebuild import rebuild
+
+            rebuild(args.raw, args.out)
+    except DataError as err:
+        print(f"data error:\n{err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Charts: each ``plot_<name>(df, *, ax=None) -> Figure``, pure (no file I/O, no ``show``).
+
+Each chart draws on ``ax`` when given (like seaborn's axes-level functions), otherwise
+on a new figure in the suite's theme; it titles the chart, puts units on the value
+axis and writes a source line, built from the rows' ``source_id``, under the chart.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from analysis.data import citation, country_name
+from analysis.errors import DataError, Problem
+from analysis.style import BALANCE_COLOUR, add_source_line, country_colour, new_axes
+
+__all__ = ["plot_headline", "plot_partner_rank", "plot_trade_by_period"]
+
+BN = 1e9
+_BN_AXIS = FuncFormatter(lambda v, _: f"{v:,.0f}")
+
+
+def _require(df: pd.DataFrame, columns: list[str], chart: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(
+            Problem(f"<{chart} input>", None, ", ".join(missing), "these columns", "none such")
+        )
+
+
+def _finish(ax: plt.Axes, df: pd.DataFrame, title: str, ylabel: str) -> Figure:
+    """Title the chart, label the value axis, add the source line; return the figure."""
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    fig = ax.get_figure()
+    add_source_line(fig, citation(df["source_id"]))
+    return fig
+
+
+def plot_headline(
+    df: pd.DataFrame, *, reporter: str = "IND", partner: str = "JPN", ax: plt.Axes | None = None
+) -> Figure:
+    """Plot exports, imports and balance side by side for a few headline series.
+
+    Parameters
+    ----------
+    df
+        One row per series: ``label``, ``exports_usd``, ``imports_usd``, ``balance_usd``,
+        ``source_id``; drawn in row order.
+    reporter, partner
+        Country codes: exports are drawn in the reporter's colour, imports in the partner's.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; bars carry their value in US$ billion as a label.
+    """
+    _require(df, ["label", "exports_usd", "imports_usd", "balance_usd", "source_id"], "headline")
+    ax = new_axes(ax, figsize=(8.0, 4.8))
+    x = np.arange(len(df))
+    width = 0.26
+    bars = [
+        ("exports_usd", f"Exports to {country_name(partner)}", country_colour(reporter)),
+        ("imports_usd", f"Imports from {country_name(partner)}", country_colour(partner)),
+        ("balance_usd", "Balance (exports − imports)", BALANCE_COLOUR),
+    ]
+    for i, (col, label, colour) in enumerate(bars):
+        container = ax.bar(
+            x + (i - 1) * width, df[col] / BN, width, label=label, color=colour, gid=col
+        )
+        ax.bar_label(container, fmt="%.1f", fontsize=8, padding=2)
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set_xticks(x, df["label"])
+    ax.yaxis.set_major_formatter(_BN_AXIS)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    ax.margins(y=0.15)
+    title = f"{country_name(reporter)}–{country_name(partner)} trade: headline figures"
+    return _finish(ax, df, title, "US$ billion")
+
+
+def plot_trade_by_period(
+    df: pd.DataFrame, *, reporter: str = "IND", partner: str = "JPN", ax: plt.Axes | None = None
+) -> Figure:
+    """Plot exports and imports as bars and the balance as a line, period by period.
+
+    Parameters
+    ----------
+    df
+        One row per period in time order: ``period``, ``exports_usd``, ``imports_usd``,
+        ``balance_usd``, ``source_id``. A row whose values are missing is drawn as a gap
+        marked "no data".
+    reporter, partner
+        Country codes, for colours and labels.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    _require(df, ["period", "exports_usd", "imports_usd", "balance_usd", "source_id"], "trade")
+    ax = new_axes(ax, figsize=(9.0, 5.0))
+    x = np.arange(len(df))
+    width = 0.4
+    ax.bar(x - width / 2, df["exports_usd"] / BN, width, color=country_colour(reporter),
+           label=f"Exports to {country_name(partner)}", gid="exports_usd")  # fmt: skip
+    ax.bar(x + width / 2, df["imports_usd"] / BN, width, color=country_colour(partner),
+           label=f"Imports from {country_name(partner)}", gid="imports_usd")  # fmt: skip
+    ax.plot(x, df["balance_usd"] / BN, color=BALANCE_COLOUR, marker="o", linewidth=1.5,
+            label="Balance (exports − imports)", gid="balance_usd")  # fmt: skip
+    ax.axhline(0, color="#333333", linewidth=0.8)
+    ax.set_xticks(x, df["period"], rotation=45, ha="right")
+    for xi in x[df["exports_usd"].isna().to_numpy() & df["imports_usd"].isna().to_numpy()]:
+        ax.text(xi, 0.5, "no data", rotation=90, ha="center", va="bottom", fontsize=8,
+                color="#555555")  # fmt: skip
+    ax.yaxis.set_major_formatter(_BN_AXIS)
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    ax.margins(y=0.12)
+    title = f"{country_name(reporter)}–{country_name(partner)} merchandise trade by period"
+    return _finish(ax, df, title, "US$ billion")
+
+
+def plot_partner_rank(
+    df: pd.DataFrame,
+    *,
+    reporter: str = "IND",
+    highlight: str = "JPN",
+    ax: plt.Axes | None = None,
+) -> Figure:
+    """Plot a reporter's largest partners by total trade as horizontal bars, one highlighted.
+
+    Parameters
+    ----------
+    df
+        Output of :func:`analysis.indicators.partner_ranking`: ``rank``, ``partner_iso3``,
+        ``partner_name``, ``total_usd``, ``source_id``; drawn top to bottom in row order.
+    reporter
+        The reporting country, for the title.
+    highlight
+        The partner drawn in its own colour; other countries with a fixed colour keep it,
+        the rest are grey.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    _require(df, ["rank", "partner_iso3", "partner_name", "total_usd", "source_id"], "rank")
+    ax = new_axes(ax, figsize=(8.0, 0.32 * len(df) + 1.6))
+    y = np.arange(len(df))[::-1]
+    colours = [country_colour(c) for c in df["partner_iso3"]]
+    container = ax.barh(y, df["total_usd"] / BN, color=colours, gid="total_usd")
+    ax.bar_label(container, fmt="%.1f", fontsize=8, padding=2)
+    labels = [f"{r}. {n}" for r, n in zip(df["rank"], df["partner_name"], strict=True)]
+    ax.set_yticks(y, labels)
+    for tick, code in zip(ax.get_yticklabels(), df["partner_iso3"], strict=True):
+        if code == highlight:
+            tick.set_fontweight("bold")
+    ax.xaxis.set_major_formatter(_BN_AXIS)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Total trade (exports + imports), US$ billion")
+    ax.margins(x=0.1)
+    ax.set_title(f"{country_name(reporter)}'s largest trading partners")
+    fig = ax.get_figure()
+    add_source_line(fig, citation(df["source_id"]))
+    return fig
