@@ -1,0 +1,47 @@
+# Two commands: `make report` builds the whole report, `make test` runs the test suite.
+# Both create .venv (python3 -m venv) and install the pinned, hash-checked dependencies first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-lab
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: report test lint lab data lock clean
+
+report: $(STAMP)
+	$(BIN)/python -m analysis build
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab notebooks
+
+data: $(STAMP)
+	$(BIN)/python -m analysis data rebuild
+
+# The package is made importable through a .pth file: no build backend to fetch.
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'bilateral_trade_suite.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
+	touch $(STAMP)
+
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	$(PIP) install --require-hashes --no-deps -r requirements-lab.lock
+	touch $(LAB_STAMP)
+
+# Maintainers only: re-pin every dependency after editing pyproject.toml (needs uv from PyPI).
+lock:
+	$(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet uv
+	.lock-venv/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes --no-header -q -o requirements.lock
+	.lock-venv/bin/uv pip compile pyproject.toml --extra test --extra lab --universal --python-version 3.11 --generate-hashes --no-header -q -c requirements.lock -o requirements-lab.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf reports $(VENV)
