@@ -117,7 +117,10 @@ def _convert(
         value: Any = cell
         if ftype == "integer" or ftype == "year":
             if not _INTEGER.fullmatch(cell):
-                problems.append(Problem(name, line, col, f"an {ftype} (digits only)", repr(cell)))
+                article = "an" if ftype == "integer" else "a"
+                problems.append(
+                    Problem(name, line, col, f"{article} {ftype} (digits only)", repr(cell))
+                )
                 value = None
             else:
                 value = int(cell)

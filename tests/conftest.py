@@ -1,0 +1,27 @@
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from analysis.config import DEFAULT_RAW_DIR
+
+matplotlib.use("Agg")
+
+RAW_DIR = DEFAULT_RAW_DIR
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    if not (RAW_DIR / "README.md").is_file():
+        pytest.skip(f"raw sources folder {RAW_DIR} is absent (as on a user's machine)")
+    return RAW_DIR
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory) -> Path:
+    """Build the whole report once, in a fresh kernel per notebook."""
+    from analysis.report import build
+
+    out = tmp_path_factory.mktemp("build1") / "reports"
+    build(out, progress=False)
+    return out

@@ -1,0 +1,59 @@
+import hashlib
+import json
+
+import pytest
+from frictionless import validate
+
+from analysis import data
+from analysis.config import DATA_DIR
+
+PACKAGE = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+RESOURCES = {r["name"]: r for r in PACKAGE["resources"]}
+
+
+def test_package_is_valid_frictionless():
+    report = validate(str(DATA_DIR / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:10]
+
+
+@pytest.mark.parametrize("name", sorted(RESOURCES))
+def test_checksum_and_size_match_the_file(name):
+    res = RESOURCES[name]
+    content = (DATA_DIR / res["path"]).read_bytes()
+    assert res["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+    assert res["bytes"] == len(content)
+
+
+@pytest.mark.parametrize("name", sorted(RESOURCES))
+def test_every_table_is_described(name):
+    res = RESOURCES[name]
+    assert res["licenses"], "a licence"
+    assert res["schema"]["primaryKey"], "a primary key"
+    for f in res["schema"]["fields"]:
+        assert f.get("description"), f"{name}.{f['name']} has a description"
+        if f["name"].endswith("_usd"):
+            assert f.get("unit") == "US$", f"{name}.{f['name']} has its unit"
+    if name not in ("sources", "licences", "corrections"):
+        assert res["sources"], "derived tables cite their sources"
+        for s in res["sources"]:
+            assert s["publisher"] and s["date_accessed"] and s["licence"] and s["raw_sha256"]
+
+
+def test_every_cited_licence_is_registered():
+    licences = set(data.load("licences")["licence_id"])
+    for res in PACKAGE["resources"]:
+        for s in res["sources"]:
+            assert s["licence"] in licences
+
+
+def test_a_tampered_table_fails_validation(tmp_path):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    path = folder / "india_japan_trade.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("5090990000", "5090990001"), encoding="utf-8"
+    )
+    report = validate(str(folder / "datapackage.json"))
+    assert not report.valid

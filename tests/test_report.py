@@ -1,0 +1,86 @@
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.config import NOTEBOOK_DIR, ROOT
+from analysis.report import BuildError, build, notebooks
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_report_has_index_pages_figures_and_tables(built_report):
+    index = (built_report / "index.html").read_text(encoding="utf-8")
+    for nb in notebooks():
+        assert f'href="{nb.stem}.html"' in index
+        assert (built_report / f"{nb.stem}.html").is_file()
+    figures = sorted(p.name for p in (built_report / "figures").iterdir())
+    for name in ["headline_2020", "india_japan_trade_by_fiscal_year", "india_top_partners_2019"]:
+        assert f"{name}.png" in figures and f"{name}.svg" in figures
+    assert (built_report / "tables" / "india_japan_trade_summary.csv").is_file()
+    # Every link on the landing page resolves to a file.
+    for href in re.findall(r'href="([^"]+)"', index):
+        assert (built_report / href).is_file(), href
+
+
+def test_notebook_pages_hold_their_executed_outputs(built_report):
+    page = (built_report / "01_headline.html").read_text(encoding="utf-8")
+    assert "India–Japan trade: the headline figures" in page
+    # No cell wrote to stderr (warnings included).
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page
+    assert page.count("data:image/png;base64") >= 3
+
+
+def test_two_builds_give_identical_figures_and_tables(built_report, tmp_path):
+    second = tmp_path / "reports"
+    build(second, progress=False)
+    for sub in ["figures", "tables"]:
+        assert files(built_report / sub) == files(second / sub)
+
+
+def test_readme_picture_is_the_built_chart(built_report):
+    readme_png = ROOT / "docs" / "india_japan_trade_by_fiscal_year.png"
+    assert readme_png.read_bytes() == (built_report / "figures" / readme_png.name).read_bytes()
+
+
+def failing_notebook(folder: Path) -> None:
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
+    nbformat.write(nb, folder / "01_broken.ipynb")
+
+
+def test_failing_notebook_stops_with_name_cell_and_error(tmp_path):
+    failing_notebook(tmp_path / "nb")
+    with pytest.raises(BuildError, match=r"01_broken.ipynb: cell 2 failed: ZeroDivisionError"):
+        build(tmp_path / "out", notebook_dir=tmp_path / "nb", progress=False)
+
+
+def test_failed_build_leaves_the_previous_report_intact(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("previous", encoding="utf-8")
+    failing_notebook(tmp_path / "nb")
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "build", "--out", str(out), "--notebooks",
+         str(tmp_path / "nb"), "--no-progress"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "01_broken.ipynb: cell 2 failed: ZeroDivisionError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (out / "index.html").read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_notebooks_are_numbered_and_found():
+    names = [p.name for p in notebooks(NOTEBOOK_DIR)]
+    assert names[0] == "01_headline.ipynb"
+    assert names == sorted(names)
