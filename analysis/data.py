@@ -44,6 +44,7 @@ _BOOLEAN = {"true": True, "false": False}
 # Longer cells are refused before parsing: no curated value needs more, and a giant
 # number must not hang the parser.
 MAX_CELL_CHARS = 2000
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def read_csv_text(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -79,7 +80,19 @@ def read_csv_text(path: Path) -> tuple[list[str], list[list[str]]]:
         raise DataError(
             Problem(name, 1, None, "UTF-8 text without a byte-order mark", "a byte-order mark")
         )
-    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
+    try:
+        for row in reader:
+            if len(rows) + 1 != reader.line_num:
+                # A quoted line break would shift every later row number in our messages.
+                raise DataError(
+                    Problem(name, len(rows) + 1, None, "one record per line", "a line break "
+                            "inside a quoted cell")
+                )  # fmt: skip
+            rows.append(row)
+    except csv.Error as err:
+        raise DataError(Problem(name, reader.line_num, None, "well-formed CSV", str(err))) from None
     if not rows:
         raise DataError(Problem(name, None, None, "a header row", "an empty file"))
     header, body = rows[0], rows[1:]
@@ -122,6 +135,9 @@ def _convert(
                     Problem(name, line, col, f"{article} {ftype} (digits only)", repr(cell))
                 )
                 value = None
+            elif not INT64_MIN <= int(cell) <= INT64_MAX:
+                problems.append(Problem(name, line, col, "a 64-bit integer", f"{len(cell)} digits"))
+                value = None
             else:
                 value = int(cell)
         elif ftype == "number":
@@ -129,6 +145,9 @@ def _convert(
                 problems.append(
                     Problem(name, line, col, "a number like 1234.5 (no separators)", repr(cell))
                 )
+                value = None
+            elif not np.isfinite(float(cell)):
+                problems.append(Problem(name, line, col, "a finite number", repr(cell)))
                 value = None
             else:
                 value = float(cell)
@@ -356,11 +375,16 @@ def load(name: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     >>> sorted(trade["flow"].unique())
     ['export', 'import']
     """
-    return _load_cached(name, str(data_dir)).copy()
+    return _load_cached(name, str(data_dir), _stamp(data_dir)).copy()
+
+
+def _stamp(data_dir: Path) -> tuple[int, ...]:
+    """Return the modification times of the folder's files: a changed file is read again."""
+    return tuple(p.stat().st_mtime_ns for p in sorted(data_dir.glob("*.csv")))
 
 
 @cache
-def _load_cached(name: str, data_dir_str: str) -> pd.DataFrame:
+def _load_cached(name: str, data_dir_str: str, stamp: tuple[int, ...]) -> pd.DataFrame:
     data_dir = Path(data_dir_str)
     res = _resource(name, data_dir)
     path = data_dir / res["path"]
@@ -370,7 +394,7 @@ def _load_cached(name: str, data_dir_str: str) -> pd.DataFrame:
         col = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
         ref = fk["reference"]
         ref_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
-        lookups[col] = set(_load_cached(ref["resource"], data_dir_str)[ref_field])
+        lookups[col] = set(_load_cached(ref["resource"], data_dir_str, stamp)[ref_field])
     return parse_table(header, rows, res["schema"], file=str(path), lookups=lookups)
 
 
@@ -442,7 +466,7 @@ def country_name(iso3: str, *, data_dir: Path = DATA_DIR) -> str:
     >>> country_name("JPN")
     'Japan'
     """
-    names = _load_cached("country_codes", str(data_dir)).set_index("iso3")["name"]
+    names = load("country_codes", data_dir=data_dir).set_index("iso3")["name"]
     return str(names.get(iso3, iso3))
 
 

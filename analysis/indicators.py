@@ -109,20 +109,16 @@ def flows_wide(df: pd.DataFrame, *, by: Sequence[str] | None = None) -> pd.DataF
     if bad.any():
         found = df.loc[bad, "flow"].iloc[0]
         raise DataError(Problem("<DataFrame>", None, "flow", "export or import", repr(found)))
-    dup = df.duplicated([*keys, "flow"], keep=False)
-    if dup.any():
-        first = df.loc[dup, [*keys, "flow"]].iloc[0].to_dict()
-        raise DataError(
-            Problem("<DataFrame>", None, ", ".join([*keys, "flow"]),
-                    "one row per group and flow (filter to one source or basis first)",
-                    f"{int(dup.sum())} rows sharing keys such as {first}")
-        )  # fmt: skip
-    wide = df.set_index([*keys, "flow"])["value_usd"].unstack("flow").sort_index()
+    _refuse_duplicates(df, [*keys, "flow"], "each group and flow")
+    # A constant key stands in for "no grouping" so that unstack has an index to keep.
+    d = df if keys else df.assign(_all=0)
+    wide = d.set_index([*(keys or ["_all"]), "flow"])["value_usd"].unstack("flow").sort_index()
     wide = wide.reindex(columns=["export", "import"]).rename(
         columns={"export": "exports_usd", "import": "imports_usd"}
     )
     wide.columns.name = None
-    return wide.reset_index().astype({"exports_usd": "float64", "imports_usd": "float64"})
+    out = wide.reset_index().astype({"exports_usd": "float64", "imports_usd": "float64"})
+    return out if keys else out.drop(columns="_all")
 
 
 def total(df: pd.DataFrame, *, by: Sequence[str] | None = None) -> pd.DataFrame:
@@ -279,7 +275,11 @@ def summary(df: pd.DataFrame, *, by: Sequence[str] | None = None) -> pd.DataFram
     out = flows_wide(df, by=by)
     keys = _keys(df, by)
     for part in (total, balance, coverage_ratio, normalised_balance):
-        out = out.merge(part(df, by=by), on=keys, how="left", validate="one_to_one")
+        result = part(df, by=by)
+        if keys:
+            out = out.merge(result, on=keys, how="left", validate="one_to_one")
+        else:
+            out = pd.concat([out, result], axis=1)
     return out
 
 
@@ -291,8 +291,9 @@ def shares(
 ) -> pd.DataFrame:
     """Compute each member's share of its group: ``v_i / Σ v`` (fractions summing to 1).
 
-    Where the group holds a world row (``partner_iso3 == "WLD"``), the world value is the
-    denominator and the world row is not returned; otherwise the sum of the members is.
+    Where a group holds a world row (``partner_iso3 == "WLD"``), the world value is that
+    group's denominator and the world row is not returned; in a group without one, the sum
+    of the members is.
 
     Parameters
     ----------
@@ -321,28 +322,42 @@ def shares(
     if within is None and "flow" in df.columns:
         groups.append("flow")
     _require(df, [*groups, of, "value_usd"])
-    is_world = df[of] == WORLD if of == "partner_iso3" else pd.Series(False, index=df.index)
-    members = df[~is_world]
-    if is_world.any():
-        denom = df[is_world].groupby(groups, sort=False)["value_usd"].sum()
-        if groups:
-            den = members.join(denom.rename("_den"), on=groups)["_den"]
-        else:
-            den = pd.Series(float(denom.iloc[0]), index=members.index)
-    else:
-        den = (
-            members.groupby(groups, sort=False)["value_usd"].transform("sum")
-            if groups
-            else pd.Series(members["value_usd"].sum(), index=members.index)
-        )
-    labels = members[[*groups, of]].reset_index(drop=True)
-    share = _divide(
-        members["value_usd"].astype("float64").reset_index(drop=True),
-        den.astype("float64").reset_index(drop=True),
-        labels,
-        "share",
+    _refuse_duplicates(df, [*groups, of], "shares")
+    # A constant key stands in for "no grouping", so one code path serves both cases.
+    keys = groups or ["_all"]
+    d = df.assign(_all=0) if not groups else df
+    is_world = d[of] == WORLD if of == "partner_iso3" else pd.Series(False, index=d.index)
+    value = d["value_usd"].astype("float64")
+    world = value.where(is_world).groupby([d[k] for k in keys], dropna=False).transform("max")
+    members_sum = (
+        value.where(~is_world).groupby([d[k] for k in keys], dropna=False).transform("sum")
     )
+    den = world.fillna(members_sum)[~is_world].reset_index(drop=True)
+    labels = d.loc[~is_world, [*groups, of]].reset_index(drop=True)
+    share = _divide(value[~is_world].reset_index(drop=True), den, labels, "share")
     return labels.assign(share=share.to_numpy())
+
+
+def _refuse_duplicates(df: pd.DataFrame, keys: list[str], what: str) -> None:
+    """Raise when two rows share the keys: two sources or bases must be told apart first."""
+    dup = df.duplicated(keys, keep=False)
+    if dup.any():
+        first = df.loc[dup, keys].iloc[0].to_dict()
+        raise DataError(
+            Problem("<DataFrame>", None, ", ".join(keys),
+                    f"one row per {', '.join(keys)} for {what} (filter to one source or basis "
+                    "first)", f"{int(dup.sum())} rows sharing keys such as {first}")
+        )  # fmt: skip
+
+
+def _refuse_missing(df: pd.DataFrame, what: str) -> None:
+    """Raise when values are missing where a computation would silently skip them."""
+    missing = df["value_usd"].isna()
+    if missing.any():
+        raise DataError(
+            Problem("<DataFrame>", None, "value_usd", f"a value in every row for {what} "
+                    "(drop or fill the missing rows first)", f"{int(missing.sum())} blank")
+        )  # fmt: skip
 
 
 def _elapsed_years(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -356,7 +371,9 @@ def growth(df: pd.DataFrame, *, time: str = "year") -> pd.DataFrame:
     """Compute growth on the previous observation of each series: ``100 · (v_t / v_{t−1} − 1)``.
 
     Series are told apart by every key column present other than ``time``, and by
-    ``flow`` if present. The first observation of each series has no growth (NaN).
+    ``flow`` if present. The first observation of each series has no growth (NaN). Where
+    periods are missing, the change spans several years: ``years`` says how many, so that
+    a two-year change is not read as a yearly one (use :func:`cagr` to annualise).
 
     Parameters
     ----------
@@ -368,26 +385,35 @@ def growth(df: pd.DataFrame, *, time: str = "year") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The series keys, ``time`` and ``growth_pct``, sorted by series and time.
+        The series keys, ``time``, ``years`` (since the previous observation) and
+        ``growth_pct``, sorted by series and time.
 
     Examples
     --------
-    >>> df = pd.DataFrame({"year": [2019, 2020, 2021], "value_usd": [10.0, 12.0, 9.0]})
+    >>> df = pd.DataFrame({"year": [2019, 2020, 2022], "value_usd": [10.0, 12.0, 9.0]})
     >>> growth(df)
-       year  growth_pct
-    0  2019         NaN
-    1  2020        20.0
-    2  2021       -25.0
+       year  years  growth_pct
+    0  2019    NaN         NaN
+    1  2020    1.0        20.0
+    2  2022    2.0       -25.0
     """
     series = [c for c in _keys(df, None) if c not in (time, "period")]
     if "flow" in df.columns:
         series.append("flow")
     _require(df, [*series, time, "value_usd"])
+    _refuse_duplicates(df, [*series, time], "growth")
     d = df.sort_values([*series, time], kind="mergesort").reset_index(drop=True)
-    prev = d.groupby(series, sort=False)["value_usd"].shift() if series else d["value_usd"].shift()
+    prev = (
+        d.groupby(series, sort=False, dropna=False)["value_usd"].shift()
+        if series
+        else d["value_usd"].shift()
+    )
+    prev_time = (
+        d.groupby(series, sort=False, dropna=False)[time].shift() if series else (d[time].shift())
+    )
     labels = d[[*series, time]]
     ratio = _divide(d["value_usd"].astype("float64"), prev.astype("float64"), labels, "growth")
-    return labels.assign(growth_pct=100 * (ratio - 1))
+    return labels.assign(years=_elapsed_years(prev_time, d[time]), growth_pct=100 * (ratio - 1))
 
 
 def cagr(
@@ -425,13 +451,15 @@ def cagr(
     if "flow" in df.columns:
         series.append("flow")
     _require(df, [*series, time, "value_usd"])
+    _refuse_duplicates(df, [*series, time], "cagr")
+    _refuse_missing(df, "cagr")
     d = df
     if start is not None:
         d = d[d[time] >= start]
     if end is not None:
         d = d[d[time] <= end]
     d = d.sort_values([*series, time], kind="mergesort")
-    grouped = d.groupby(series, sort=True) if series else d.groupby(lambda _: 0)
+    grouped = d.groupby(series, sort=True, dropna=False) if series else d.groupby(lambda _: 0)
     first, last = grouped.first(), grouped.last()
     out = pd.DataFrame(
         {
@@ -495,7 +523,10 @@ def partner_ranking(
         kinds = countries.set_index("iso3")
         out = out[out["partner_iso3"].map(kinds["kind"]) == "country_or_area"]
         out.insert(1, "partner_name", out["partner_iso3"].map(kinds["name"]))
-    out["share_of_total"] = out["total_usd"] / float(world.iloc[0])
+    world_total = pd.Series(float(world.iloc[0]), index=out.index)
+    out["share_of_total"] = _divide(
+        out["total_usd"], world_total, out[["partner_iso3"]], "share_of_total (world total)"
+    )
     out.insert(0, "rank", out["total_usd"].rank(method="min", ascending=False).astype("int64"))
     out = out.sort_values(["rank", "partner_iso3"], kind="mergesort").reset_index(drop=True)
     return out if n is None else out.head(n)

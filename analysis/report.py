@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from tqdm import tqdm
 
 from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
@@ -96,19 +96,20 @@ def execute(path: Path, out_dir: Path) -> nbformat.NotebookNode:
         # The kernel's start-up notices are not the notebook's output.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
+    current: dict[str, int] = {}
+    # Cells are numbered as a reader counts them: every cell, Markdown included, from 1.
+    client.on_cell_start = lambda cell, cell_index: current.update(cell=cell_index + 1)
     try:
         client.execute(env=env)
     except CellExecutionError as err:
-        failed = next(
-            (
-                i
-                for i, c in enumerate(nb.cells, start=1)
-                if c.cell_type == "code"
-                and any(o.get("output_type") == "error" for o in c.get("outputs", []))
-            ),
-            None,
-        )
-        raise BuildError(f"{path.name}: cell {failed} failed: {err.ename}: {err.evalue}") from None
+        raise BuildError(
+            f"{path.name}: cell {current.get('cell')} failed: {err.ename}: {err.evalue}"
+        ) from None
+    except (CellTimeoutError, DeadKernelError) as err:
+        first_line = str(err).splitlines()[0]
+        raise BuildError(
+            f"{path.name}: cell {current.get('cell')} failed: {type(err).__name__}: {first_line}"
+        ) from None
     return nb
 
 
@@ -169,6 +170,26 @@ each notebook was executed top to bottom in a fresh kernel.</p>
 """
 
 
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Swap the finished build in for the previous report, restoring it if the swap fails."""
+    umask = os.umask(0)
+    os.umask(umask)
+    # mkdtemp makes a private folder; the report is meant to be read like any other.
+    staging.chmod(0o777 & ~umask)
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    out_dir.rename(old)
+    try:
+        staging.rename(out_dir)
+    except OSError:
+        old.rename(out_dir)
+        raise
+    shutil.rmtree(old)
+
+
 def build(
     out_dir: Path = REPORT_DIR, *, notebook_dir: Path = NOTEBOOK_DIR, progress: bool = True
 ) -> list[Page]:
@@ -211,14 +232,7 @@ def build(
             (staging / page.html).write_text(_render(nb), encoding="utf-8")
             pages.append(page)
         (staging / "index.html").write_text(_index(pages, staging), encoding="utf-8")
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-            staging.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            staging.rename(out_dir)
+        _publish(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return pages

@@ -52,7 +52,7 @@ def test_missing_flow_stays_missing_not_zero():
 
 def test_two_sources_for_one_period_are_refused():
     df = pd.concat([long([4], [9]), long([4], [9])])
-    with pytest.raises(DataError, match="one row per group and flow"):
+    with pytest.raises(DataError, match="filter to one source or basis first"):
         ind.summary(df)
 
 
@@ -149,3 +149,44 @@ def test_shares_sum_to_one_without_a_world_row(vals):
         out = ind.shares(df)
     assert out.share.sum() == pytest.approx(1.0)
     assert ((out.share >= 0) & (out.share <= 1)).all()
+
+
+def test_indicators_work_without_any_key_column():
+    df = pd.DataFrame({"flow": ["export", "import"], "value_usd": [4.0, 9.0]})
+    pd.testing.assert_frame_equal(ind.total(df), pd.DataFrame({"total_usd": [13.0]}))
+    assert ind.summary(df).balance_usd.tolist() == [-5.0]
+
+
+def test_shares_fall_back_to_the_member_sum_per_group():
+    df = pd.DataFrame(
+        {
+            "year": [2019, 2019, 2019, 2020, 2020],
+            "partner_iso3": ["JPN", "CHN", "WLD", "JPN", "CHN"],
+            "flow": "export",
+            "value_usd": [1.0, 3.0, 10.0, 1.0, 3.0],
+        }
+    )
+    assert ind.shares(df).share.tolist() == [0.1, 0.3, 0.25, 0.75]
+
+
+def test_cagr_refuses_missing_values_and_duplicates():
+    with pytest.raises(DataError, match="value_usd: expected a value in every row"):
+        ind.cagr(long([np.nan, 100, 121], [1, 1, 1]))
+    dup = pd.DataFrame({"year": [2019, 2019, 2020], "value_usd": [1.0, 2.0, 3.0]})
+    with pytest.raises(DataError, match="filter to one source or basis first"):
+        ind.growth(dup)
+
+
+def test_growth_reports_the_years_it_spans():
+    g = ind.growth(pd.DataFrame({"year": [2019, 2021], "value_usd": [1.0, 2.0]}))
+    assert g.years.tolist()[1] == 2 and g.growth_pct.tolist()[1] == 100.0
+
+
+def test_partner_ranking_with_a_zero_world_total_warns_instead_of_inf():
+    df = pd.DataFrame(
+        {"partner_iso3": ["JPN", "JPN", "WLD", "WLD"], "flow": ["export", "import"] * 2,
+         "value_usd": [1.0, 2.0, 0.0, 0.0]}
+    )  # fmt: skip
+    with pytest.warns(IndicatorWarning, match="share_of_total"):
+        out = ind.partner_ranking(df)
+    assert np.isnan(out.share_of_total.iloc[0])

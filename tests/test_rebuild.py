@@ -71,3 +71,53 @@ def test_india_japan_trade_has_one_row_per_key_and_both_flows():
     fiscal = trade[(trade.period_basis == "fiscal_apr_mar") & (trade.source_id == "dgcis_eidb_hs2")]
     assert sorted(fiscal.period.unique()) == [f"{y}-{(y + 1) % 100:02d}" for y in range(2010, 2022)]
     assert set(trade.grade) <= {"file", "A", "B"}  # no grade C figure is used
+
+
+def edited_sources(raw_dir, tmp_path, relpath, old, new):
+    """Copy the raw folder, edit one file, and register its new checksum in a copied data/."""
+    from analysis.sources.raw import sha256
+
+    raw = tmp_path / "sources"
+    shutil.copytree(raw_dir, raw)
+    shutil.copytree(raw_dir.parent / "brief", tmp_path / "brief")
+    path = raw / relpath
+    before = sha256(path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    reg = folder / "sources.csv"
+    reg.write_text(reg.read_text(encoding="utf-8").replace(before, sha256(path)), encoding="utf-8")
+    return raw, folder
+
+
+PUBLISHED = "published_figures/india_japan_trade_published.csv"
+COMTRADE = "comtrade_india_2019_by_partner/comtrade_IND_2019_all_partners_total.csv"
+HS2 = "dgcis_india_japan_hs2_fy2010_2021/india_hs2_by_partner_fy2010_2021_JPN_CHN_WORLD.csv"
+
+
+@pytest.mark.parametrize(
+    ("relpath", "old", "new", "expected"),
+    [
+        (PUBLISHED, ",5.15,17.70,", ",,17.70,", "india_exports_usd_bn: expected a value"),
+        (PUBLISHED, ",5.15,17.70,", ",5;15,17.70,", "expected a number, found '5;15'"),
+        (PUBLISHED, "stored web page (PTI wire copy),B,", "stored web page (PTI wire copy),,",
+         "reliability: expected a grade A, B or C, found ''"),
+        (PUBLISHED, "2024-25 (Apr-Jan)", "2024-25 (Jan-Apr)", "period: expected a partial fiscal"),
+        (PUBLISHED, "Import Data Bank),4.66,9.85", "Import Data Bank),5.66,9.85",
+         "india_exports: expected within 0.5% of the EIDB total 4.66, found 5.66"),
+        (COMTRADE, ",4815593351,", ",4815593351.9,", "expected a whole number of US dollars"),
+        (COMTRADE, ",4815593351,", ",,", "expected a whole number of US dollars"),
+        (HS2, "JAPAN,Export,2010-11,2010,03,", "JAPAN,Export,2010-11,2010,03,x", "a number"),
+    ],
+)  # fmt: skip
+def test_bad_raw_values_stop_the_rebuild_with_file_row_and_column(
+    raw_dir, tmp_path, relpath, old, new, expected
+):
+    raw, folder = edited_sources(raw_dir, tmp_path, relpath, old, new)
+    with pytest.raises(DataError) as err:
+        rebuild(raw, tmp_path / "out", data_dir=folder, log=lambda _: None)
+    message = str(err.value)
+    assert expected in message
+    assert relpath.split("/")[-1] in message

@@ -84,3 +84,23 @@ def test_notebooks_are_numbered_and_found():
     names = [p.name for p in notebooks(NOTEBOOK_DIR)]
     assert names[0] == "01_headline.ipynb"
     assert names == sorted(names)
+
+
+def test_a_cell_that_runs_too_long_is_named(tmp_path, monkeypatch):
+    import analysis.report as report
+
+    monkeypatch.setattr(report, "KERNEL_TIMEOUT_S", 2)
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import time"),
+        nbformat.v4.new_code_cell("time.sleep(60)"),
+    ]
+    nbformat.write(nb, folder / "01_slow.ipynb")
+    with pytest.raises(BuildError, match=r"01_slow.ipynb: cell 2 failed: CellTimeoutError"):
+        build(tmp_path / "out", notebook_dir=folder, progress=False)
+
+
+def test_report_folder_is_readable_by_others(built_report):
+    assert built_report.stat().st_mode & 0o005 == 0o005

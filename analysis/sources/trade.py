@@ -83,17 +83,45 @@ def fiscal_year_bounds(fy: str, *, file: str, row: int | None) -> tuple[str, str
 
 def _partial_bounds(period: str, *, file: str, row: int) -> tuple[str, str, str]:
     """Return the period label and bounds of a partial fiscal year like ``2024-25 (Apr-Jan)``."""
-    m = _PARTIAL_FY.match(period)
+    m = _PARTIAL_FY.fullmatch(period)
+    expected = "a partial fiscal year like 2024-25 (Apr-Jan), months in order within it"
     if not m or m[3] not in _MONTHS or m[4] not in _MONTHS:
-        raise DataError(
-            Problem(file, row, "period", "a partial fiscal year like 2024-25 (Apr-Jan)", period)
-        )
+        raise DataError(Problem(file, row, "period", expected, repr(period)))
     start_year = int(m[1])
+    fiscal_year_bounds(f"{m[1]}-{m[2]}", file=file, row=row)
     first, last = _MONTHS.index(m[3]) + 1, _MONTHS.index(m[4]) + 1
+    # Fiscal months run April (0) to March (11).
+    if (first - 4) % 12 > (last - 4) % 12:
+        raise DataError(Problem(file, row, "period", expected, repr(period)))
     first_year = start_year if first >= 4 else start_year + 1
     last_year = start_year if last >= 4 else start_year + 1
     end = (pd.Timestamp(year=last_year, month=last, day=1) + pd.offsets.MonthEnd(0)).date()
     return m[0], f"{first_year}-{first:02d}-01", end.isoformat()
+
+
+def _grade(reliability: str, *, file: str, row: int) -> str:
+    """Return the grade letter (A, B or C) at the start of a reliability cell."""
+    grade = reliability[:1]
+    if grade not in ("A", "B", "C") or reliability[1:2] not in ("", " "):
+        raise DataError(Problem(file, row, "reliability", "a grade A, B or C", repr(reliability)))
+    return grade
+
+
+def _bn_to_usd(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
+    """Convert a column of US$ billion figures to whole US dollars (blank stays missing)."""
+    return (to_number(frame, column, file=file) * 1e9).round()
+
+
+def _whole_dollars(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
+    """Convert a column of whole US-dollar values, refusing blanks and fractions by row."""
+    values = to_number(frame, column, file=file)
+    bad = values.isna() | (values != values.round())
+    if bad.any():
+        raise DataError(
+            [Problem(file, int(i) + 2, column, "a whole number of US dollars",
+                     repr(frame.at[i, column])) for i in frame.index[bad]]
+        )  # fmt: skip
+    return values.astype("int64")
 
 
 def _guard(frame: pd.DataFrame, file: str, column: str, lo: float, hi: float) -> None:
@@ -140,6 +168,12 @@ def _eidb_japan(ctx: RawContext) -> pd.DataFrame:
         )
         .reset_index()
     )
+    empty = sums[sums["value_usd_mn"].isna()]
+    if len(empty):
+        raise DataError(
+            [Problem(file, None, "value_usd_mn", f"at least one chapter value for {f} {fy}",
+                     "every chapter blank") for f, fy in empty[["flow", "fy"]].to_numpy()]
+        )  # fmt: skip
     _check_against_totals(ctx, sums)
     sums["value_usd"] = (sums["value_usd_mn"] * 1e6).round().astype("int64")
     sums["note"] = [
@@ -215,10 +249,14 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
     pub = ctx.read("published_trade_figures", PUBLISHED_COLUMNS)
     by_address = {a: s for s, a in ctx.registry["address"].items() if isinstance(a, str) and a}
     eidb_values = eidb.set_index(["period", "flow"])["value_usd"]
+    usd = {
+        "export": _bn_to_usd(pub, "india_exports_to_japan_usd_bn", file=file),
+        "import": _bn_to_usd(pub, "india_imports_from_japan_usd_bn", file=file),
+    }
     rows, checked, skipped = [], 0, []
     for i, r in pub.iterrows():
         line = int(i) + 2
-        grade = r["reliability"][:1]
+        grade = _grade(r["reliability"], file=file, row=line)
         if r["period_type"] == "calendar year":
             skipped.append(f"{r['period']} (calendar year; taken from the Comtrade file itself)")
             continue
@@ -231,15 +269,17 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
             start, end = fiscal_year_bounds(period, file=file, row=line)
         else:
             period, start, end = _partial_bounds(r["period"], file=file, row=line)
-        values = {
-            "export": r["india_exports_to_japan_usd_bn"],
-            "import": r["india_imports_from_japan_usd_bn"],
-        }
+        values = {flow: usd[flow][i] for flow in usd}
         if int(start[:4]) <= LAST_EIDB_FY_START:
             for flow, value in values.items():
-                if grade in "AB" and value:
-                    ours = eidb_values[(period, flow)]
-                    if abs(ours / (float(value) * 1e9) - 1) > OFFICIAL_TOLERANCE:
+                if grade in ("A", "B") and pd.notna(value):
+                    ours = eidb_values.get((period, flow))
+                    if ours is None:
+                        raise DataError(
+                            Problem(file, line, "period", "a fiscal year the EIDB file covers "
+                                    "(FY2010-11 to FY2021-22)", repr(period))
+                        )  # fmt: skip
+                    if abs(ours / value - 1) > OFFICIAL_TOLERANCE:
                         raise DataError(
                             Problem(
                                 file,
@@ -247,12 +287,12 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
                                 f"india_{flow}s",
                                 f"within {OFFICIAL_TOLERANCE:.1%} "
                                 f"of the EIDB total {ours / 1e9:.2f}",
-                                value,
+                                f"{value / 1e9:.2f}",
                             )
                         )
                     checked += 1
             continue
-        if grade not in "AB":
+        if grade not in ("A", "B"):
             skipped.append(f"{r['period']} (grade {grade}: {r['notes'][:60]}...)")
             continue
         sid = by_address.get(r["source_url"])
@@ -267,6 +307,11 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
                 )
             )
         for flow, value in values.items():
+            if pd.isna(value):
+                raise DataError(
+                    Problem(file, line, f"india_{flow}s_usd_bn", "a value for a period we use",
+                            "a blank cell")
+                )  # fmt: skip
             rows.append(
                 {
                     "period": period,
@@ -274,7 +319,7 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
                     "period_start": start,
                     "period_end": end,
                     "flow": flow,
-                    "value_usd": round(float(value) * 1e9),
+                    "value_usd": int(value),
                     "grade": grade,
                     "source_id": sid,
                     "note": f"published in US$ billion to 2 decimals; {r['period_type']}",
@@ -309,7 +354,7 @@ def _comtrade(ctx: RawContext) -> pd.DataFrame:
             "partner_iso3": raw["Partner ISO"],
             "year": 2019,
             "flow": raw["Trade Flow"].map(FLOWS),
-            "value_usd": to_number(raw, "Trade Value (US$)", file=file).astype("int64"),
+            "value_usd": _whole_dollars(raw, "Trade Value (US$)", file=file),
             "source_id": "comtrade_ind_2019",
         }
     )
