@@ -109,7 +109,9 @@ HS2 = "dgcis_india_japan_hs2_fy2010_2021/india_hs2_by_partner_fy2010_2021_JPN_CH
          "india_exports: expected within 0.5% of the EIDB total 4.66, found 5.66"),
         (COMTRADE, ",4815593351,", ",4815593351.9,", "expected a whole number of US dollars"),
         (COMTRADE, ",4815593351,", ",,", "expected a whole number of US dollars"),
-        (HS2, "JAPAN,Export,2010-11,2010,03,", "JAPAN,Export,2010-11,2010,03,x", "a number"),
+        (HS2, "JAPAN,Export,2010-11,2010,01,LIVE ANIMALS.,0.0",
+         "JAPAN,Export,2010-11,2010,01,LIVE ANIMALS.,n/a",
+         ":2321:value_usd_mn: expected a number"),
     ],
 )  # fmt: skip
 def test_bad_raw_values_stop_the_rebuild_with_file_row_and_column(
