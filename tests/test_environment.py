@@ -27,6 +27,8 @@ def conda_pins() -> dict[str, str]:
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     pins = dict(re.findall(r"^  - ([a-z0-9_-]+)=([^\s#]+)", text, re.M))
     pins.pop("python")
+    # Packages missing from conda-forge go under the pip: section, pinned the pip way.
+    pins.update(re.findall(r"^      - ([a-z0-9_-]+)==([^\s#]+)", text, re.M))
     return pins
 
 
