@@ -123,3 +123,16 @@ def test_bad_raw_values_stop_the_rebuild_with_file_row_and_column(
     message = str(err.value)
     assert expected in message
     assert relpath.split("/")[-1] in message
+
+
+def test_hs2_table_matches_the_official_totals_and_keeps_blanks():
+    hs2 = data.load("india_trade_hs2")
+    jp = hs2[(hs2.partner_iso3 == "JPN") & (hs2.period == "2018-19")]
+    totals = jp.groupby("flow")["value_usd"].sum()
+    assert totals["export"] == 4_861_500_000 and totals["import"] == 12_772_430_000
+    # India's total imports FY2018-19: US$514.07 bn (DoC/PIB 514.08) from the sum over partners.
+    world = hs2[(hs2.partner_iso3 == "WLD") & (hs2.period == "2018-19") & (hs2.flow == "import")]
+    assert abs(world.value_usd.sum() / 514.07e9 - 1) < 0.001
+    assert hs2.value_usd.isna().sum() == 98  # blank in the source, kept blank
+    chapters = data.load("hs_chapters").set_index("hs2")
+    assert chapters.loc["84", "hs_section"] == "XVI" and chapters.loc["27", "chapter_label"]

@@ -15,13 +15,20 @@ import pandas as pd
 from analysis.config import DATA_DIR
 from analysis.data import parse_table, read_csv_text
 from analysis.sources.brief import CLAIMS, EXERCISES, MILESTONES
+from analysis.sources.products import HS_CHAPTER_LABELS, HS_CHAPTERS, HS_SECTIONS, INDIA_TRADE_HS2
 from analysis.sources.raw import sha256
 from analysis.sources.registers import CORRECTIONS, LICENCES, SOURCES
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import COUNTRY_CODES, INDIA_JAPAN_TRADE, INDIA_TRADE_BY_PARTNER_2019
 
 # Hand-curated registers first: the derived tables' foreign keys point at them.
-REGISTERS: tuple[TableSpec, ...] = (LICENCES, SOURCES, CORRECTIONS)
+REGISTERS: tuple[TableSpec, ...] = (
+    LICENCES,
+    SOURCES,
+    CORRECTIONS,
+    HS_SECTIONS,
+    HS_CHAPTER_LABELS,
+)
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
     CLAIMS,
@@ -29,6 +36,8 @@ DERIVED: tuple[TableSpec, ...] = (
     EXERCISES,
     INDIA_JAPAN_TRADE,
     INDIA_TRADE_BY_PARTNER_2019,
+    HS_CHAPTERS,
+    INDIA_TRADE_HS2,
 )
 PACKAGE_META = {
     "profile": "tabular-data-package",
@@ -167,6 +176,7 @@ def rebuild(
         registry=tables["sources"].set_index("source_id"),
         corrections=tables["corrections"],
         log=log,
+        registers=tables,
     )
     for spec in DERIVED:
         log(f"{spec.name}:")

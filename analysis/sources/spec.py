@@ -14,12 +14,13 @@ from analysis.sources.raw import Log, apply_corrections, read_raw
 
 @dataclass
 class RawContext:
-    """Everything a table builder may read: the raw folder, the register, the corrections."""
+    """Everything a table builder may read: raw folder, sources, corrections, other registers."""
 
     raw_dir: Path
     registry: pd.DataFrame
     corrections: pd.DataFrame
     log: Log
+    registers: dict[str, pd.DataFrame] = field(default_factory=dict)
     cache: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def read(self, source_id: str, columns: list[str]) -> pd.DataFrame:
