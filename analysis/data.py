@@ -10,6 +10,7 @@ the file, the row, the column and what was expected. No row is ever dropped.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -48,7 +49,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def read_csv_text(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Read a UTF-8 CSV file strictly and return its header and rows as text.
+    """Read a UTF-8 CSV file (optionally gzip-compressed) strictly: header and rows as text.
 
     Parameters
     ----------
@@ -69,6 +70,11 @@ def read_csv_text(path: Path) -> tuple[list[str], list[list[str]]]:
     if not path.is_file():
         raise DataError(Problem(name, None, None, "an existing file", "no such file"))
     raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as err:
+            raise DataError(Problem(name, None, None, "a complete gzip file", str(err))) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
