@@ -15,11 +15,18 @@ import pandas as pd
 from analysis.config import DATA_DIR
 from analysis.data import parse_table, read_csv_text
 from analysis.sources.brief import CLAIMS, EXERCISES, MILESTONES
+from analysis.sources.macro import CPI_US, EXCHANGE_RATES, GDP
 from analysis.sources.products import HS_CHAPTER_LABELS, HS_CHAPTERS, HS_SECTIONS, INDIA_TRADE_HS2
 from analysis.sources.raw import sha256
 from analysis.sources.registers import CORRECTIONS, LICENCES, SOURCES
 from analysis.sources.spec import RawContext, TableSpec
-from analysis.sources.trade import COUNTRY_CODES, INDIA_JAPAN_TRADE, INDIA_TRADE_BY_PARTNER_2019
+from analysis.sources.trade import (
+    COMTRADE_QUADRENNIAL,
+    COUNTRY_CODE_ADDITIONS,
+    COUNTRY_CODES,
+    INDIA_JAPAN_TRADE,
+    INDIA_TRADE_BY_PARTNER_2019,
+)
 
 # Hand-curated registers first: the derived tables' foreign keys point at them.
 REGISTERS: tuple[TableSpec, ...] = (
@@ -28,6 +35,7 @@ REGISTERS: tuple[TableSpec, ...] = (
     CORRECTIONS,
     HS_SECTIONS,
     HS_CHAPTER_LABELS,
+    COUNTRY_CODE_ADDITIONS,
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
@@ -38,6 +46,10 @@ DERIVED: tuple[TableSpec, ...] = (
     INDIA_TRADE_BY_PARTNER_2019,
     HS_CHAPTERS,
     INDIA_TRADE_HS2,
+    COMTRADE_QUADRENNIAL,
+    GDP,
+    EXCHANGE_RATES,
+    CPI_US,
 )
 PACKAGE_META = {
     "profile": "tabular-data-package",

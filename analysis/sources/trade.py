@@ -447,6 +447,7 @@ def build_country_codes(ctx: RawContext) -> pd.DataFrame:
         by ``data/corrections.csv`` for partners without one.
     """
     raw = ctx.read("comtrade_ind_2019", COMTRADE_COLUMNS)
+    additions = ctx.registers["country_code_additions"]
     corrected = dict(
         ctx.corrections.query("column == 'Partner ISO'")[["new_value", "correction_id"]].to_numpy()
     )
@@ -478,7 +479,7 @@ def build_country_codes(ctx: RawContext) -> pd.DataFrame:
             return f"no ISO code in the source; assigned by correction {corrected[code]}"
         return "ISO 3166-1 alpha-3 code as given by UN Comtrade"
 
-    return pd.DataFrame(
+    from_comtrade = pd.DataFrame(
         {
             "iso3": names["iso3"],
             "name": names["name"],
@@ -487,6 +488,15 @@ def build_country_codes(ctx: RawContext) -> pd.DataFrame:
             "source_id": "comtrade_ind_2019",
         }
     )
+    overlap = sorted(set(additions["iso3"]) & set(from_comtrade["iso3"]))
+    if overlap:
+        raise DataError(
+            Problem("data/country_code_additions.csv", None, "iso3",
+                    "codes not already given by UN Comtrade", ", ".join(overlap))
+        )  # fmt: skip
+    added = additions.assign(source_id="penppml_comtrade")
+    ctx.log(f"  {len(from_comtrade)} codes from UN Comtrade 2019 + {len(added)} added by hand")
+    return pd.concat([from_comtrade, added], ignore_index=True)
 
 
 FLOW = field("flow", "string", "Direction from the reporter's side.", enum=["export", "import"])
@@ -504,6 +514,127 @@ COUNTRY_FKS = [
     SOURCE_FK,
 ]
 
+COUNTRY_CODE_ADDITIONS = TableSpec(
+    name="country_code_additions",
+    title="Country codes added by hand",
+    description="Codes that appear in the historical UN Comtrade data but not in the 2019 "
+    "partner list (former countries, legacy and territory codes), with a name and a reason.",
+    schema={
+        "fields": [
+            field(
+                "iso3", "string", "Three-letter code as the source uses it.", pattern="[A-Z0-9]{3}"
+            ),
+            field("name", "string", "Name."),
+            field(
+                "kind",
+                "string",
+                "What the code stands for.",
+                enum=["country_or_area", "aggregate", "unspecified"],
+            ),
+            field("reason", "string", "Why this code and name."),
+        ],
+        "primaryKey": ["iso3"],
+    },
+    sources=(),
+)
+
+
+def build_comtrade_quadrennial(ctx: RawContext) -> pd.DataFrame:
+    """Derive total merchandise exports every four years for pairs involving IND, JPN or CHN.
+
+    Values are exporter-reported UN Comtrade exports (so the importer's side gives the mirror
+    view). Zero values are kept as reported but flagged: the source's notes say most of them
+    mean "not reported" rather than no trade.
+
+    Parameters
+    ----------
+    ctx
+        The raw sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per exporter × importer × year.
+    """
+    file = ctx.path("penppml_comtrade")
+    cols = ["exp", "imp", "year", "export_usd", "agreement_id", "agreement"]
+    raw = ctx.read("penppml_comtrade", cols)
+    value = to_number(raw, "export_usd", file=file)
+    bad = raw.index[value.isna() | (value < 0)]
+    if len(bad):
+        raise DataError(
+            [Problem(file, int(i) + 2, "export_usd", "a value in US dollars >= 0",
+                     repr(raw.at[i, "export_usd"])) for i in bad]
+        )  # fmt: skip
+    # The R package stores values in single precision (about 7 significant digits), so
+    # fractions of a dollar are storage noise: round to whole dollars.
+    fractional = int((value != value.round()).sum())
+    value = value.round()
+    out = pd.DataFrame(
+        {
+            "exporter_iso3": raw["exp"],
+            "importer_iso3": raw["imp"],
+            "year": raw["year"],
+            "value_usd": value.astype("int64"),
+            "is_zero_reported": (value == 0).map({True: "true", False: "false"}),
+            "agreement": raw["agreement"],
+            "source_id": "penppml_comtrade",
+        }
+    )
+    ctx.log(
+        f"  {file}: {len(raw)} rows in, {len(out)} rows out; "
+        f"{int((value == 0).sum())} zero values kept and flagged is_zero_reported; "
+        f"{fractional} values with single-precision fractions rounded to whole dollars"
+    )
+    return out
+
+
+COMTRADE_QUADRENNIAL = TableSpec(
+    name="comtrade_quadrennial",
+    title="Merchandise exports every four years, 1964–2016, for pairs involving India, Japan "
+    "or China",
+    description="Total merchandise exports in current US$ by exporter and importer, for 1964, "
+    "1968, …, 2016 (UN Comtrade, exporter-reported as inferred by the source's notes; calendar "
+    "years; stored by the source in single precision, about 7 significant digits). Each pair "
+    "appears once per direction, so both partners' reports can be compared. "
+    "Zeros are as reported and mostly mean 'not reported' (flagged). Partner sums are not world "
+    "totals: partner coverage is incomplete.",
+    schema={
+        "fields": [
+            field(
+                "exporter_iso3",
+                "string",
+                "Exporting country (the reporter).",
+                pattern="[A-Z0-9]{3}",
+            ),
+            field("importer_iso3", "string", "Importing country.", pattern="[A-Z0-9]{3}"),
+            field("year", "year", "Calendar year (every fourth year from 1964)."),
+            field("value_usd", "integer", "Exports in current US dollars.", unit="US$", minimum=0),
+            field(
+                "is_zero_reported",
+                "boolean",
+                "True where the source gives 0 (most likely not reported).",
+            ),
+            field(
+                "agreement",
+                "string",
+                "Trade agreement in force for the pair, if any.",
+                required=False,
+            ),
+            source_id(),
+        ],
+        "primaryKey": ["exporter_iso3", "importer_iso3", "year"],
+        "foreignKeys": [
+            fk("exporter_iso3", "country_codes", "iso3"),
+            fk("importer_iso3", "country_codes", "iso3"),
+            SOURCE_FK,
+        ],
+    },
+    sources=("penppml_comtrade",),
+    build=build_comtrade_quadrennial,
+    sort_by=("exporter_iso3", "importer_iso3", "year"),
+)
+
 COUNTRY_CODES = TableSpec(
     name="country_codes",
     title="Country and area codes",
@@ -513,7 +644,12 @@ COUNTRY_CODES = TableSpec(
     ),
     schema={
         "fields": [
-            field("iso3", "string", "Three-letter code.", pattern="[A-Z]{3}"),
+            field(
+                "iso3",
+                "string",
+                "Three-letter code (ISO 3166-1 alpha-3 where one exists).",
+                pattern="[A-Z0-9]{3}",
+            ),
             field("name", "string", "Name as the source gives it."),
             field(
                 "kind",
@@ -527,7 +663,7 @@ COUNTRY_CODES = TableSpec(
         "primaryKey": ["iso3"],
         "foreignKeys": [SOURCE_FK],
     },
-    sources=("comtrade_ind_2019",),
+    sources=("comtrade_ind_2019", "penppml_comtrade"),
     build=build_country_codes,
     sort_by=("iso3",),
 )
