@@ -48,13 +48,15 @@ MAX_CELL_CHARS = 2000
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
-def read_csv_text(path: Path) -> tuple[list[str], list[list[str]]]:
+def read_csv_text(path: Path, *, delimiter: str = ",") -> tuple[list[str], list[list[str]]]:
     """Read a UTF-8 CSV file (optionally gzip-compressed) strictly: header and rows as text.
 
     Parameters
     ----------
     path
         The CSV file.
+    delimiter
+        The field separator (some raw sources use ``;``).
 
     Returns
     -------
@@ -86,7 +88,7 @@ def read_csv_text(path: Path) -> tuple[list[str], list[list[str]]]:
         raise DataError(
             Problem(name, 1, None, "UTF-8 text without a byte-order mark", "a byte-order mark")
         )
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     try:
         for row in reader:

@@ -31,7 +31,12 @@ def sha256(path: Path) -> str:
 
 
 def read_raw(
-    raw_dir: Path, registry: pd.DataFrame, source_id: str, columns: Sequence[str]
+    raw_dir: Path,
+    registry: pd.DataFrame,
+    source_id: str,
+    columns: Sequence[str],
+    *,
+    delimiter: str = ",",
 ) -> pd.DataFrame:
     """Read a registered raw CSV as text after checking its checksum and header.
 
@@ -45,6 +50,8 @@ def read_raw(
         The source to read; its ``raw_path`` and ``raw_sha256`` locate and pin the file.
     columns
         The exact header expected, in order.
+    delimiter
+        The field separator.
 
     Returns
     -------
@@ -72,7 +79,7 @@ def read_raw(
                 digest,
             )
         )
-    header, rows = read_csv_text(path)
+    header, rows = read_csv_text(path, delimiter=delimiter)
     if header != list(columns):
         raise DataError(
             Problem(str(path), 1, None, f"the header {','.join(columns)}", ",".join(header))

@@ -15,6 +15,13 @@ import pandas as pd
 from analysis.config import DATA_DIR
 from analysis.data import parse_table, read_csv_text
 from analysis.sources.brief import CLAIMS, EXERCISES, MILESTONES
+from analysis.sources.comparators import (
+    INDIA_CHINA_TRADE_IMF,
+    INDIA_TRADE_HS2_EIDB_PAGES,
+    JAPAN_CHINA_TRADE,
+)
+from analysis.sources.gravity import GEGRAVITY_SAMPLE_2006, GRAVITY_PANEL
+from analysis.sources.investment import FDI_INDIA_BY_INVESTOR, JAPAN_FDI_INDIA, JAPAN_ODA_INDIA
 from analysis.sources.macro import CPI_US, EXCHANGE_RATES, GDP
 from analysis.sources.products import HS_CHAPTER_LABELS, HS_CHAPTERS, HS_SECTIONS, INDIA_TRADE_HS2
 from analysis.sources.raw import sha256
@@ -50,6 +57,14 @@ DERIVED: tuple[TableSpec, ...] = (
     GDP,
     EXCHANGE_RATES,
     CPI_US,
+    JAPAN_FDI_INDIA,
+    FDI_INDIA_BY_INVESTOR,
+    JAPAN_ODA_INDIA,
+    JAPAN_CHINA_TRADE,
+    INDIA_CHINA_TRADE_IMF,
+    INDIA_TRADE_HS2_EIDB_PAGES,
+    GRAVITY_PANEL,
+    GEGRAVITY_SAMPLE_2006,
 )
 PACKAGE_META = {
     "profile": "tabular-data-package",

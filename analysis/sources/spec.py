@@ -23,7 +23,7 @@ class RawContext:
     registers: dict[str, pd.DataFrame] = field(default_factory=dict)
     cache: dict[str, pd.DataFrame] = field(default_factory=dict)
 
-    def read(self, source_id: str, columns: list[str]) -> pd.DataFrame:
+    def read(self, source_id: str, columns: list[str], *, delimiter: str = ",") -> pd.DataFrame:
         """Read a registered raw file (checksum and header checked), corrections applied.
 
         Parameters
@@ -32,6 +32,8 @@ class RawContext:
             The source's key in ``data/sources.csv``.
         columns
             The exact header expected.
+        delimiter
+            The field separator.
 
         Returns
         -------
@@ -39,7 +41,7 @@ class RawContext:
             The raw table as text.
         """
         if source_id not in self.cache:
-            frame = read_raw(self.raw_dir, self.registry, source_id, columns)
+            frame = read_raw(self.raw_dir, self.registry, source_id, columns, delimiter=delimiter)
             self.log(f"  read {self.path(source_id)}: {len(frame)} rows")
             self.cache[source_id] = apply_corrections(
                 frame, self.corrections, source_id, file=self.path(source_id), log=self.log

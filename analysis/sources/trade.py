@@ -81,6 +81,32 @@ def fiscal_year_bounds(fy: str, *, file: str, row: int | None) -> tuple[str, str
     return f"{start}-04-01", f"{start + 1}-03-31"
 
 
+def normalise_fiscal_year(fy: str, *, file: str, row: int | None) -> str:
+    """Write an Indian fiscal year given as ``2019-20`` or ``2019-2020`` as ``2019-20``.
+
+    Parameters
+    ----------
+    fy
+        The label as found.
+    file, row
+        Where the value was read, for the error message.
+
+    Returns
+    -------
+    str
+        The ``YYYY-YY`` form. Ambiguous forms such as ``FY20`` are refused.
+
+    Examples
+    --------
+    >>> normalise_fiscal_year("1996-1997", file="f.csv", row=2)
+    '1996-97'
+    """
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{4})", fy)
+    short = f"{m[1]}-{m[2][2:]}" if m and int(m[2]) == int(m[1]) + 1 else fy
+    fiscal_year_bounds(short, file=file, row=row)
+    return short
+
+
 def _partial_bounds(period: str, *, file: str, row: int) -> tuple[str, str, str]:
     """Return the period label and bounds of a partial fiscal year like ``2024-25 (Apr-Jan)``."""
     m = _PARTIAL_FY.fullmatch(period)
