@@ -65,7 +65,8 @@ def series_summary(trade: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     trade
-        A table like ``india_japan_trade``.
+        A table like ``india_japan_trade``; only its preferred rows are used where it has
+        an ``is_preferred`` column.
 
     Returns
     -------
@@ -74,6 +75,9 @@ def series_summary(trade: pd.DataFrame) -> pd.DataFrame:
         ``period``, ``period_basis``, ``period_start``, ``source_id`` and the columns of
         :func:`analysis.indicators.summary`; in time order.
     """
+    if "is_preferred" in trade.columns:
+        # Where sources overlap, the table marks one row per period, basis and flow.
+        trade = trade[trade["is_preferred"]]
     out = indicators.summary(trade, by=SERIES_KEYS)
     out = out.sort_values(["period_start", "period_basis"], kind="mergesort").reset_index(drop=True)
     prefix = out["period_basis"].map(BASIS_LABELS)

@@ -28,6 +28,7 @@ OFFICIAL_TOLERANCE = 0.005
 # India–Japan trade in one direction over a full fiscal year: US$1–50 billion.
 JAPAN_FLOW_RANGE_USD = (1e9, 5e10)
 LAST_EIDB_FY_START = 2021
+GRADE_PREFERENCE = {"file": 0, "A": 1, "B": 2}
 
 HS2_COLUMNS = ["partner", "flow", "fy", "fy_start_year", "hs2", "commodity", "value_usd_mn"]
 TOTALS_COLUMNS = [
@@ -317,7 +318,6 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
                             )
                         )
                     checked += 1
-            continue
         if grade not in ("A", "B"):
             skipped.append(f"{r['period']} (grade {grade}: {r['notes'][:60]}...)")
             continue
@@ -348,12 +348,12 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
                     "value_usd": int(value),
                     "grade": grade,
                     "source_id": sid,
-                    "note": f"published in US$ billion to 2 decimals; {r['period_type']}",
+                    "note": f"figure as published; {r['period_type']}",
                 }
             )
     ctx.log(
         f"  {file}: {len(pub)} rows in; {len(rows) // 2} periods kept ({len(rows)} rows); "
-        f"{checked} EIDB totals confirmed within {OFFICIAL_TOLERANCE:.1%}; "
+        f"{checked} of them confirm EIDB totals within {OFFICIAL_TOLERANCE:.1%}; "
         f"{len(skipped)} rows not used: " + "; ".join(skipped)
     )
     return pd.DataFrame(rows)
@@ -435,6 +435,13 @@ def build_india_japan_trade(ctx: RawContext) -> pd.DataFrame:
     out = pd.concat([eidb, published, calendar], ignore_index=True)
     out.insert(0, "reporter_iso3", "IND")
     out.insert(1, "partner_iso3", "JPN")
+    # Rule: a figure derived from a data file is preferred to a transcribed one for the same
+    # period, basis and flow; among transcribed figures, grade A before grade B.
+    order = out.assign(_rank=out["grade"].map(GRADE_PREFERENCE)).sort_values(
+        "_rank", kind="mergesort"
+    )
+    first = ~order.duplicated(["period_basis", "period", "flow"])
+    out["is_preferred"] = first.reindex(out.index).map({True: "true", False: "false"})
     ctx.log(
         f"  india_japan_trade: {len(eidb)} EIDB + {len(published)} published + "
         f"{len(calendar)} Comtrade rows = {len(out)} rows"
@@ -730,6 +737,12 @@ INDIA_JAPAN_TRADE = TableSpec(
                 "'file' for rows derived from a data file; A (official "
                 "page) or B (official figure relayed) for hand-transcribed figures.",
                 enum=["file", "A", "B"],
+            ),
+            field(
+                "is_preferred",
+                "boolean",
+                "The row to use where several sources give the same period, basis and flow: "
+                "a data file before a transcription, grade A before B.",
             ),
             source_id(),
             field("note", "string", "How the value was obtained.", required=False),
