@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -17,7 +18,14 @@ from analysis.data import citation, country_name
 from analysis.errors import DataError, Problem
 from analysis.style import BALANCE_COLOUR, add_source_line, country_colour, new_axes
 
-__all__ = ["plot_headline", "plot_partner_rank", "plot_trade_by_period"]
+__all__ = [
+    "plot_headline",
+    "plot_lines",
+    "plot_partner_rank",
+    "plot_timeline",
+    "plot_top_products",
+    "plot_trade_by_period",
+]
 
 BN = 1e9
 _BN_AXIS = FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -169,6 +177,142 @@ def plot_partner_rank(
     ax.set_xlabel("Total trade (exports + imports), US$ billion")
     ax.margins(x=0.1)
     ax.set_title(f"{country_name(reporter)}'s largest trading partners")
+    fig = ax.get_figure()
+    add_source_line(fig, citation(df["source_id"]))
+    return fig
+
+
+def plot_lines(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str,
+    title: str,
+    ylabel: str,
+    scale: float = 1.0,
+    colours: dict[str, str] | None = None,
+    ax: plt.Axes | None = None,
+) -> Figure:
+    """Plot one line per ``hue`` value over ``x``, gaps where values are missing.
+
+    Parameters
+    ----------
+    df
+        Long table with ``x``, ``y``, ``hue`` and ``source_id`` columns, in ``x`` order.
+    x, y, hue
+        Column names: the horizontal axis, the values, the series.
+    title, ylabel
+        Chart title and value-axis label (with its unit).
+    scale
+        Divide values by this before drawing (``1e9`` for US$ billion).
+    colours
+        A colour per series (country colours from :mod:`analysis.style`); the
+        colour-blind-safe palette otherwise.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; each line's ``gid`` is its series name.
+    """
+    _require(df, [x, y, hue, "source_id"], "lines")
+    ax = new_axes(ax, figsize=(9.0, 5.0))
+    series = list(dict.fromkeys(df[hue]))
+    palette = dict(zip(series, sns.color_palette("colorblind", len(series)), strict=True))
+    palette.update(colours or {})
+    for name in series:
+        part = df[df[hue] == name]
+        values = part[y].astype("float64") / scale
+        ax.plot(part[x], values, marker="o", markersize=4, linewidth=1.8, label=name,
+                color=palette[name], gid=str(name))  # fmt: skip
+    if not pd.api.types.is_numeric_dtype(df[x]):
+        # Period labels such as 2019-20 need room.
+        ax.tick_params(axis="x", labelrotation=45)
+    ax.legend(fontsize=8, frameon=False)
+    return _finish(ax, df, title, ylabel)
+
+
+def plot_top_products(
+    df: pd.DataFrame, *, title: str, colour: str, ax: plt.Axes | None = None
+) -> Figure:
+    """Plot products as horizontal bars of value with their share written beside each bar.
+
+    Parameters
+    ----------
+    df
+        One row per product in display order (largest first): ``label``, ``value_usd``,
+        ``share`` (fraction of the flow), ``source_id``.
+    title
+        Chart title.
+    colour
+        Bar colour (the exporting country's colour).
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+    """
+    _require(df, ["label", "value_usd", "share", "source_id"], "products")
+    ax = new_axes(ax, figsize=(8.0, 0.36 * len(df) + 1.6))
+    y = np.arange(len(df))[::-1]
+    container = ax.barh(y, df["value_usd"] / BN, color=colour, gid="value_usd")
+    ax.bar_label(container, labels=[f"{s:.0%}" for s in df["share"]], fontsize=8, padding=2)
+    ax.set_yticks(y, df["label"])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.1f}"))
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("US$ billion (share of the flow beside each bar)")
+    ax.margins(x=0.12)
+    ax.set_title(title)
+    fig = ax.get_figure()
+    add_source_line(fig, citation(df["source_id"]))
+    return fig
+
+
+def plot_timeline(df: pd.DataFrame, *, since: int = 1950, ax: plt.Axes | None = None) -> Figure:
+    """Plot dated milestones on a time axis, labelled and coloured by category.
+
+    Parameters
+    ----------
+    df
+        The ``milestones`` table (``date``, ``event``, ``category``, ``source_id``).
+    since
+        First year shown; earlier milestones are named in a note instead of drawn.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; each marker's ``gid`` is the event.
+    """
+    _require(df, ["date", "event", "category", "source_id"], "timeline")
+    shown = df[df["date"].dt.year >= since].sort_values("date").reset_index(drop=True)
+    earlier = df[df["date"].dt.year < since]
+    ax = new_axes(ax, figsize=(10.0, 0.34 * len(shown) + 1.8))
+    categories = list(dict.fromkeys(shown["category"]))
+    palette = dict(zip(categories, sns.color_palette("colorblind", len(categories)), strict=True))
+    years = shown["date"].dt.year + (shown["date"].dt.dayofyear - 1) / 366
+    y = np.arange(len(shown))[::-1]
+    for yi, xi, (_, row) in zip(y, years, shown.iterrows(), strict=True):
+        ax.scatter(xi, yi, color=palette[row["category"]], s=30, zorder=3, gid=row["event"])
+        # Labels run into the empty early years, so late events are written leftwards.
+        left = xi > (since + 2025) / 2
+        ax.text(xi - 0.8 if left else xi + 0.8, yi, f"{row['date'].year}: {row['event']}",
+                va="center", ha="right" if left else "left", fontsize=7.5)  # fmt: skip
+    for cat in categories:
+        ax.scatter([], [], color=palette[cat], label=cat)
+    ax.set_yticks([])
+    ax.set_xlim(since - 2, 2026)
+    ax.legend(fontsize=8, frameon=False, loc="lower left", ncols=2)
+    ax.set_xlabel("Year")
+    title = "Milestones of the India–Japan partnership"
+    if len(earlier):
+        title += f" (since {since}; {len(earlier)} earlier milestone(s) not drawn)"
+    ax.set_title(title)
     fig = ax.get_figure()
     add_source_line(fig, citation(df["source_id"]))
     return fig

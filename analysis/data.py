@@ -428,7 +428,8 @@ def citation(source_ids: pd.Series | list[str], *, data_dir: Path = DATA_DIR) ->
     Parameters
     ----------
     source_ids
-        The ``source_id`` values of the rows shown (repeats are fine).
+        The ``source_id`` values of the rows shown (repeats are fine; a value may join
+        several ids with ``;``).
     data_dir
         The data folder.
 
@@ -445,7 +446,9 @@ def citation(source_ids: pd.Series | list[str], *, data_dir: Path = DATA_DIR) ->
     reg = source_table(data_dir).set_index("source_id")
     parts = []
     # Rows standing for missing periods carry no source.
-    for sid in dict.fromkeys(s for s in source_ids if isinstance(s, str)):
+    # A derived row may carry several sources joined by ";".
+    ids = [sid for s in source_ids if isinstance(s, str) for sid in s.split(";")]
+    for sid in dict.fromkeys(ids):
         if sid not in reg.index:
             raise DataError(
                 Problem(str(data_dir / "sources.csv"), None, "source_id", "a listed source", sid)
