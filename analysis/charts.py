@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.data import citation, country_name
 from analysis.errors import DataError, Problem
@@ -227,7 +227,11 @@ def plot_lines(
         values = part[y].astype("float64") / scale
         ax.plot(part[x], values, marker="o", markersize=4, linewidth=1.8, label=name,
                 color=palette[name], gid=str(name))  # fmt: skip
-    if not pd.api.types.is_numeric_dtype(df[x]):
+    if pd.api.types.is_numeric_dtype(df[x]):
+        # Years, even as decimal midpoints, read as whole years.
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    else:
         # Period labels such as 2019-20 need room.
         ax.tick_params(axis="x", labelrotation=45)
     ax.legend(fontsize=8, frameon=False)

@@ -14,12 +14,17 @@ from analysis.errors import DataError, Problem
 
 __all__ = [
     "bilateral_long_run",
+    "calendar_pair_totals",
+    "fiscal_partner_totals",
     "fiscal_totals",
+    "japan_china_totals",
     "manufacturing_pair",
     "mirror",
     "pair_ratios",
     "partner_share",
+    "period_midpoint",
     "price_views",
+    "reporter_totals",
     "trade_to_gdp",
 ]
 
@@ -192,6 +197,32 @@ def mirror(quad: pd.DataFrame, india: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def period_midpoint(period: str) -> float:
+    """Return the midpoint of a calendar year (``2019``) or fiscal year (``2019-20``).
+
+    Parameters
+    ----------
+    period
+        The label.
+
+    Returns
+    -------
+    float
+        A decimal year: ``2019.5`` for calendar 2019, ``2019.75`` for April 2019 to
+        March 2020.
+
+    Examples
+    --------
+    >>> period_midpoint("2019"), period_midpoint("2019-20")
+    (2019.5, 2019.75)
+    """
+    if len(period) == 4 and period.isdigit():
+        return int(period) + 0.5
+    if len(period) == 7 and period[:4].isdigit() and period[4] == "-":
+        return int(period[:4]) + 0.75
+    raise DataError(Problem("<periods>", None, "period", "2019 or 2019-20", repr(period)))
+
+
 def pair_ratios(
     india_japan: pd.DataFrame, india_china: pd.DataFrame, japan_china: pd.DataFrame
 ) -> pd.DataFrame:
@@ -207,6 +238,7 @@ def pair_ratios(
     -------
     pandas.DataFrame
         ``comparison`` (``"of India–China"`` or ``"of Japan–China"``), ``period``,
+        ``year_mid`` (the period's midpoint as a decimal year, for a time axis),
         ``numerator_basis``, ``denominator_basis``, ``ratio``, ``source_id``; one row per
         period where both series exist.
     """
@@ -218,6 +250,7 @@ def pair_ratios(
                 {
                     "comparison": label,
                     "period": merged["period"],
+                    "year_mid": merged["period"].map(period_midpoint),
                     "numerator_basis": merged["basis_num"],
                     "denominator_basis": merged["basis_den"],
                     "ratio": merged["total_usd_num"] / merged["total_usd_den"],
@@ -289,3 +322,104 @@ def manufacturing_pair(panel: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
         }
     )
     return out.sort_values(["series", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def _totals(frame: pd.DataFrame, keys: list[str], basis: str) -> pd.DataFrame:
+    """Sum values over the keys and label the result with a basis."""
+    sources = frame.groupby(keys)["source_id"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    out = frame.groupby(keys)["value_usd"].agg(lambda s: s.sum(min_count=len(s)))
+    return pd.DataFrame({"total_usd": out, "source_id": sources}).reset_index().assign(basis=basis)
+
+
+def calendar_pair_totals(quad: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Add both directions of a pair's trade, each as reported by its exporter, by year.
+
+    Parameters
+    ----------
+    quad
+        The ``comtrade_quadrennial`` table.
+    a, b
+        The two countries.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (the year as text), ``total_usd`` (missing when a direction is not
+        reported), ``basis``, ``source_id``.
+    """
+    pair = bilateral_long_run(quad, a, b)
+    out = _totals(pair, ["year"], "UN Comtrade, each direction as its exporter reports")
+    return out.assign(period=out["year"].astype("str")).drop(columns="year")
+
+
+def reporter_totals(
+    frame: pd.DataFrame, *, reporter: str, partner: str, basis: str
+) -> pd.DataFrame:
+    """Add one reporter's exports and imports with a partner, by year.
+
+    Parameters
+    ----------
+    frame
+        A table with ``reporter_iso3``, ``partner_iso3``, ``year``, ``flow``,
+        ``value_usd``, ``source_id`` (for example ``india_china_trade_imf`` or
+        ``india_trade_by_partner_2019``).
+    reporter, partner
+        The pair, from the reporter's side.
+    basis
+        Label of the series (who reports, what kind of year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (the year as text), ``total_usd``, ``basis``, ``source_id``; years
+        lacking a flow have a missing total.
+    """
+    rows = frame[(frame["reporter_iso3"] == reporter) & (frame["partner_iso3"] == partner)]
+    both = rows.groupby("year")["flow"].nunique() == 2
+    out = _totals(rows[rows["year"].isin(both.index[both])], ["year"], basis)
+    return out.assign(period=out["year"].astype("str")).drop(columns="year")
+
+
+def japan_china_totals(jc: pd.DataFrame) -> pd.DataFrame:
+    """Add Japan–China trade in both directions for each measure and year.
+
+    Parameters
+    ----------
+    jc
+        The ``japan_china_trade`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (the year as text), ``total_usd``, ``basis`` (the measure), ``source_id``;
+        only years where the measure has both directions.
+    """
+    parts = []
+    for measure, rows in jc.groupby("measure", sort=True):
+        both = rows.groupby("year")["exporter_iso3"].nunique() == 2
+        kept = rows[rows["year"].isin(both.index[both])]
+        totals = _totals(kept, ["year"], f"Japan–China, {measure.replace('_', ' ')}")
+        parts.append(totals.assign(period=totals["year"].astype("str")).drop(columns="year"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def fiscal_partner_totals(totals: pd.DataFrame, partner: str) -> pd.DataFrame:
+    """Select one partner's fiscal-year totals in the shape :func:`pair_ratios` takes.
+
+    Parameters
+    ----------
+    totals
+        Output of :func:`fiscal_totals`.
+    partner
+        The partner code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``total_usd``, ``basis`` (``"India-reported, fiscal year (EIDB)"``),
+        ``source_id``.
+    """
+    rows = totals[totals["partner_iso3"] == partner]
+    return rows[["period", "total_usd", "source_id"]].assign(
+        basis="India-reported, fiscal year (EIDB)"
+    )
