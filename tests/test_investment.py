@@ -55,3 +55,32 @@ def test_investor_reported_fdi_matches_the_provenance_notes():
     fdi = data.load("fdi_india_by_investor").set_index(["investor_iso3", "year"])["value_usd"]
     assert fdi[("JPN", 2008)] == 5_253_000_000  # Daiichi Sankyo-Ranbaxy year
     assert fdi.isna().sum() == 400
+
+
+def test_a_dipp_figure_mentioning_rbi_schemes_stays_dipp():
+    assert fdi_basis("DIPP FDI equity inflows (excl. RBI NRI schemes)") == "dpiit_equity"
+    fy11 = data.load("japan_fdi_india").query("period == '2010-11'")
+    assert fy11.basis.tolist() == ["dpiit_equity"]
+
+
+def test_fdi_series_shows_missing_years_as_gaps_and_sums_only_complete_spans():
+    from analysis import investment
+
+    series = investment.fdi_series(data.load("japan_fdi_india"), data.load("fdi_india_by_investor"))
+    dpiit = series[series.series == investment.BASIS_LABELS["dpiit_equity"]]
+    assert dpiit.value_usd.isna().any()  # FY2012-13 and others are gaps, not zeros
+    with pytest.raises(DataError, match="missing"):
+        investment.sum_complete_years(series, label=investment.BASIS_LABELS["dpiit_equity"],
+                                      first=2010.75, last=2023.75)  # fmt: skip
+    total = investment.sum_complete_years(
+        series, label=investment.BASIS_LABELS["investor_reported"], first=2000.5, last=2012.5
+    )
+    assert round(total / 1e9, 2) == 19.78
+
+
+def test_investor_ranking_counts_reported_years():
+    from analysis import investment
+
+    ranking = investment.investor_ranking(data.load("fdi_india_by_investor"), first=2000, last=2012)
+    japan = ranking.set_index("investor_iso3").loc["JPN"]
+    assert japan["rank"] == 3 and japan.years_reported == 13

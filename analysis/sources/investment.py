@@ -103,11 +103,14 @@ def fdi_basis(text: str) -> str:
 
     Examples
     --------
-    >>> fdi_basis("RBI basis (not DPIIT)"), fdi_basis("DIPP FDI equity inflows")
-    ('rbi', 'dpiit_equity')
+    >>> fdi_basis("RBI basis (not DPIIT)")
+    'rbi'
+    >>> fdi_basis("DIPP FDI equity inflows (excl. RBI NRI schemes)")
+    'dpiit_equity'
     """
     lowered = text.lower()
-    if "rbi" in lowered:
+    # "excl. RBI NRI schemes" describes a DIPP figure; only "RBI basis"/"RBI data" is RBI's.
+    if "rbi basis" in lowered or lowered.startswith("rbi"):
         return "rbi"
     if "japan-side" in lowered or "balance of payments" in lowered:
         return "japan_bop"
