@@ -224,3 +224,23 @@ INDIA_TRADE_HS2 = TableSpec(
     build=build_india_trade_hs2,
     sort_by=("partner_iso3", "period", "flow", "hs2"),
 )
+
+CLAIM_PRODUCT_GROUPS = TableSpec(
+    name="claim_product_groups",
+    title="Product groups named in the claims, mapped to HS chapters",
+    description="Each product group the explainer names as a main export to or import from "
+    "Japan (claims C18 and C19), with the HS 2017 chapters that hold it and the reason for the "
+    "mapping. Groups narrower than a chapter are mapped to the whole chapter, as the reason says.",
+    schema={
+        "fields": [
+            field("claim_id", "string", "The claim naming the group.", pattern="C[0-9]{2}"),
+            field("flow", "string", "India's export or import.", enum=["export", "import"]),
+            field("product_group", "string", "The group as the claim names it."),
+            HS2,
+            field("reason", "string", "Why this chapter stands for the group."),
+        ],
+        "primaryKey": ["claim_id", "product_group", "hs2"],
+        "foreignKeys": [fk("hs2", "hs_chapter_labels", "hs2")],
+    },
+    sources=(),
+)

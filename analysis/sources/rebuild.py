@@ -23,7 +23,13 @@ from analysis.sources.comparators import (
 from analysis.sources.gravity import GEGRAVITY_SAMPLE_2006, GRAVITY_PANEL
 from analysis.sources.investment import FDI_INDIA_BY_INVESTOR, JAPAN_FDI_INDIA, JAPAN_ODA_INDIA
 from analysis.sources.macro import CPI_US, EXCHANGE_RATES, GDP
-from analysis.sources.products import HS_CHAPTER_LABELS, HS_CHAPTERS, HS_SECTIONS, INDIA_TRADE_HS2
+from analysis.sources.products import (
+    CLAIM_PRODUCT_GROUPS,
+    HS_CHAPTER_LABELS,
+    HS_CHAPTERS,
+    HS_SECTIONS,
+    INDIA_TRADE_HS2,
+)
 from analysis.sources.raw import sha256
 from analysis.sources.registers import CORRECTIONS, LICENCES, SOURCES
 from analysis.sources.spec import RawContext, TableSpec
@@ -43,6 +49,7 @@ REGISTERS: tuple[TableSpec, ...] = (
     HS_SECTIONS,
     HS_CHAPTER_LABELS,
     COUNTRY_CODE_ADDITIONS,
+    CLAIM_PRODUCT_GROUPS,
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
