@@ -20,12 +20,44 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder")
     build.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebooks folder")
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    claims = sub.add_parser("claims", help="check every claim of the source articles")
+    claims.add_argument(
+        "--format", choices=["table", "csv", "json", "markdown"], default="table",
+        help="output format (default: a table for the terminal)",
+    )  # fmt: skip
+    claims.add_argument("--data", type=Path, default=DATA_DIR, help="data folder")
     data = sub.add_parser("data", help="curated data commands")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     rebuild = data_sub.add_parser("rebuild", help="derive data/ from the raw source files")
     rebuild.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="raw sources folder")
     rebuild.add_argument("--out", type=Path, default=DATA_DIR, help="output folder")
     return parser
+
+
+def _claims(fmt: str, data_dir: Path) -> str:
+    """Run the claims ledger and format it."""
+    from analysis import claims, data
+
+    results = claims.run(claims.Tables(data_dir=data_dir))
+    ledger = claims.ledger(results, data.load("claims", data_dir=data_dir))
+    if fmt == "csv":
+        return ledger.to_csv(index=False, lineterminator="\n").rstrip("\n")
+    if fmt == "json":
+        return ledger.to_json(orient="records", indent=2, force_ascii=False)
+    if fmt == "markdown":
+        return claims.to_markdown(ledger)
+    lines = []
+    for r in ledger.itertuples():
+        measured = (
+            ""
+            if r.measured_value is None or r.measured_value != r.measured_value
+            else (f" | measured {r.measured_value:.4g} ({r.period})")
+        )
+        lines.append(f"{r.claim_id}  {r.verdict.upper()}{measured}\n    {r.statement}\n    "
+                     f"{r.explanation}")  # fmt: skip
+    counts = ledger["verdict"].value_counts()
+    lines.append("; ".join(f"{n} {v}" for v, n in counts.items()))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"built {relative(args.out / 'index.html')}: {len(pages)} notebook(s) "
                 f"in {time.perf_counter() - start:.1f} s"
             )
+        elif args.command == "claims":
+            print(_claims(args.format, args.data))
         elif args.command == "data" and args.data_command == "rebuild":
             from analysis.sources.rebuild import rebuild
 

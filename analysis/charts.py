@@ -19,8 +19,11 @@ from analysis.errors import DataError, Problem
 from analysis.style import BALANCE_COLOUR, add_source_line, country_colour, new_axes
 
 __all__ = [
+    "plot_claims",
     "plot_headline",
     "plot_lines",
+    "plot_potential_comparison",
+    "plot_potential_over_time",
     "plot_partner_rank",
     "plot_timeline",
     "plot_top_products",
@@ -320,3 +323,151 @@ def plot_timeline(df: pd.DataFrame, *, since: int = 1950, ax: plt.Axes | None = 
     fig = ax.get_figure()
     add_source_line(fig, citation(df["source_id"]))
     return fig
+
+
+VERDICT_COLOURS = {
+    "holds": "#009E73",
+    "holds approximately": "#56B4E9",
+    "does not hold": "#D55E00",
+    "cannot be checked with the data at hand": "#999999",
+}
+
+
+def plot_claims(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
+    """Plot each numeric claim's measured value as a percentage of the claimed one.
+
+    Parameters
+    ----------
+    df
+        Ledger rows with a measured value: ``claim_id``, ``claimed_value``,
+        ``measured_value``, ``verdict``, ``tolerance_rel``, ``source_id``; one row per claim,
+        drawn top to bottom in row order.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: a dot per claim at 100 × measured / claimed, its tolerance as a band,
+        coloured by verdict; each dot's ``gid`` is the claim id.
+    """
+    _require(df, ["claim_id", "claimed_value", "measured_value", "verdict", "tolerance_rel",
+                  "source_id"], "claims")  # fmt: skip
+    ax = new_axes(ax, figsize=(8.0, 0.45 * len(df) + 1.8))
+    y = np.arange(len(df))[::-1]
+    pct = 100 * df["measured_value"].astype("float64") / df["claimed_value"].astype("float64")
+    for yi, (_, row), p in zip(y, df.iterrows(), pct, strict=True):
+        tol = 100 * float(row["tolerance_rel"])
+        ax.plot([100 - tol, 100 + tol], [yi, yi], color="#CCCCCC", linewidth=6,
+                solid_capstyle="butt")  # fmt: skip
+        ax.scatter(p, yi, color=VERDICT_COLOURS[row["verdict"]], s=60, zorder=3,
+                   gid=row["claim_id"])  # fmt: skip
+        ax.annotate(f"{p:.0f}%", (p, yi), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)  # fmt: skip
+    ax.axvline(100, color="#333333", linewidth=1)
+    ax.set_yticks(y, df["claim_id"])
+    for verdict, colour in VERDICT_COLOURS.items():
+        if verdict in set(df["verdict"]):
+            ax.scatter([], [], color=colour, label=verdict)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_xlabel("Measured as % of claimed (grey band: the claim's tolerance)")
+    ax.set_title("The articles' numeric claims against the data")
+    fig = ax.get_figure()
+    add_source_line(fig, citation(df["source_id"]))
+    return fig
+
+
+RATIO_COLUMNS = ["exporter_iso3", "importer_iso3", "year", "ratio", "ratio_low", "ratio_high",
+                 "source_id"]  # fmt: skip
+_RATIO_AXIS = FuncFormatter(lambda v, _: f"{v:g}")
+
+
+def _finish_potential(ax: plt.Axes, df: pd.DataFrame, title: str) -> Figure:
+    """Title the chart, draw the 'as predicted' line, add the source line."""
+    ax.set_title(title)
+    fig = ax.get_figure()
+    add_source_line(
+        fig,
+        citation(df["source_id"])
+        + ". Model: PPML structural gravity, exporter-year and importer-year effects; "
+        "intervals: 95%, from the coefficients' uncertainty. Manufacturing only.",
+    )
+    return fig
+
+
+def plot_potential_over_time(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
+    """Plot actual / predicted trade by year for a few directed pairs, with intervals.
+
+    Parameters
+    ----------
+    df
+        Rows of :func:`analysis.gravity.potential` (``exporter_iso3``, ``importer_iso3``,
+        ``year``, ``ratio``, ``ratio_low``, ``ratio_high``, ``source_id``); one line per
+        directed pair, in the exporter's colour.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the value axis is logarithmic, with a line at 1 (trade as predicted).
+    """
+    _require(df, RATIO_COLUMNS, "potential_over_time")
+    ax = new_axes(ax, figsize=(8.0, 4.8))
+    for (exp, imp), grp in df.groupby(["exporter_iso3", "importer_iso3"], sort=True):
+        grp = grp.sort_values("year")
+        label = f"{country_name(exp)} → {country_name(imp)}"
+        colour = country_colour(exp)
+        ax.fill_between(grp["year"], grp["ratio_low"], grp["ratio_high"], color=colour,
+                        alpha=0.2, linewidth=0)  # fmt: skip
+        ax.plot(grp["year"], grp["ratio"], marker="o", color=colour, label=label,
+                gid=f"{exp}-{imp}")  # fmt: skip
+    ax.axhline(1, color="#333333", linewidth=0.8, linestyle="--")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(_RATIO_AXIS)
+    ax.yaxis.set_minor_formatter(_RATIO_AXIS)
+    ax.set_xticks(sorted(df["year"].unique()))
+    ax.set_ylabel("Actual / predicted trade (log scale)")
+    ax.legend(loc="lower left", fontsize=8, frameon=False)
+    return _finish_potential(ax, df, "Trade relative to the gravity model's prediction")
+
+
+def plot_potential_comparison(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
+    """Plot actual / predicted trade for several directed pairs in one year, with intervals.
+
+    Parameters
+    ----------
+    df
+        Rows of :func:`analysis.gravity.potential` for one year, drawn top to bottom in row
+        order; each point in the exporter's colour.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the ratio axis is logarithmic, with a line at 1.
+    """
+    _require(df, RATIO_COLUMNS, "potential_comparison")
+    years = df["year"].unique()
+    if len(years) != 1:
+        raise DataError(
+            Problem("<potential_comparison input>", None, "year", "a single year",
+                    ", ".join(map(str, sorted(years))))
+        )  # fmt: skip
+    ax = new_axes(ax, figsize=(8.0, 0.32 * len(df) + 1.6))
+    y = np.arange(len(df))[::-1]
+    for pos, (_, r) in zip(y, df.iterrows(), strict=True):
+        colour = country_colour(r["exporter_iso3"])
+        ax.plot([r["ratio_low"], r["ratio_high"]], [pos, pos], color=colour, linewidth=2)
+        ax.plot(r["ratio"], pos, "o", color=colour,
+                gid=f"{r['exporter_iso3']}-{r['importer_iso3']}")  # fmt: skip
+    ax.axvline(1, color="#333333", linewidth=0.8, linestyle="--")
+    ax.set_yticks(y, [f"{e} → {i}" for e, i in zip(df["exporter_iso3"], df["importer_iso3"],
+                                                     strict=True)])  # fmt: skip
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(_RATIO_AXIS)
+    ax.set_xlabel("Actual / predicted trade (log scale; 1 = as predicted)")
+    return _finish_potential(
+        ax, df, f"Trade relative to prediction, {years[0]}: India, Japan and partners"
+    )

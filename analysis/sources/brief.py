@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.errors import DataError, Problem
 from analysis.sources.schema import SOURCE_FK, field, source_id
 from analysis.sources.spec import RawContext, TableSpec
 
@@ -37,7 +38,17 @@ def build_claims(ctx: RawContext) -> pd.DataFrame:
     cols = ["claim_id", "statement", "quantity", "value", "unit", "period", "direction"]
     cols += ["source_doc", "checkable_with"]
     raw = ctx.read("brief_claims", cols)
-    return _with_source(raw.rename(columns={"value": "claimed_value"}), "brief_claims", ctx)
+    tolerances = ctx.registers["claim_tolerances"]
+    unknown = sorted(set(tolerances["claim_id"]) - set(raw["claim_id"]))
+    if unknown:
+        raise DataError(Problem("data/claim_tolerances.csv", None, "claim_id",
+                                "ids of claims in the brief", ", ".join(unknown)))  # fmt: skip
+    merged = raw.rename(columns={"value": "claimed_value"}).merge(
+        tolerances.rename(columns={"reason": "tolerance_reason"}), on="claim_id", how="left"
+    )
+    merged["tolerance_rel"] = merged["tolerance_rel"].map(lambda v: "" if pd.isna(v) else repr(v))
+    merged["tolerance_reason"] = merged["tolerance_reason"].fillna("")
+    return _with_source(merged, "brief_claims", ctx)
 
 
 def build_milestones(ctx: RawContext) -> pd.DataFrame:
@@ -106,6 +117,15 @@ CLAIMS = TableSpec(
             ),
             field("source_doc", "string", "Which article (or derivation) the claim comes from."),
             field("checkable_with", "string", "The data that would check the claim."),
+            field(
+                "tolerance_rel",
+                "number",
+                "How far (relative) a measured value may lie from the claim and still 'hold "
+                "approximately' (blank for claims that are not numeric).",
+                required=False,
+                minimum=0,
+            ),
+            field("tolerance_reason", "string", "Why this tolerance.", required=False),
             source_id(),
         ],
         "primaryKey": ["claim_id"],
@@ -165,4 +185,21 @@ EXERCISES = TableSpec(
     sources=("brief_exercises",),
     build=build_exercises,
     sort_by=("exercise",),
+)
+
+
+CLAIM_TOLERANCES = TableSpec(
+    name="claim_tolerances",
+    title="Tolerances of the claims checks",
+    description="For each numeric claim, how far a measured value may lie from the claimed one "
+    "and still count as 'holds approximately', with the reason.",
+    schema={
+        "fields": [
+            field("claim_id", "string", "The claim.", pattern="C[0-9]{2}"),
+            field("tolerance_rel", "number", "Relative tolerance (0.05 = 5%).", minimum=0),
+            field("reason", "string", "Why."),
+        ],
+        "primaryKey": ["claim_id"],
+    },
+    sources=(),
 )

@@ -128,7 +128,8 @@ def build_gravity_panel(ctx: RawContext) -> pd.DataFrame:
     _check_square(out, file)
     dropped = sorted(set(years[~keep].astype(int)))
     ctx.log(
-        f"  {file}: {len(raw)} rows in, {len(out)} rows out (years {', '.join(map(str, PANEL_YEARS))});"
+        f"  {file}: {len(raw)} rows in, {len(out)} rows out "
+        f"(years {', '.join(map(str, PANEL_YEARS))});"
         f" {int((~keep).sum())} rows of the other years {dropped[0]}-{dropped[-1]} not used; "
         f"{int((out.exporter_iso3 == out.importer_iso3).sum())} intra-national rows kept; "
         f"{int((out.trade_usd_mn == 0).sum())} zero flows kept"

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.config import DATA_DIR
 from analysis.data import parse_table, read_csv_text
-from analysis.sources.brief import CLAIMS, EXERCISES, MILESTONES
+from analysis.sources.brief import CLAIM_TOLERANCES, CLAIMS, EXERCISES, MILESTONES
 from analysis.sources.comparators import (
     INDIA_CHINA_TRADE_IMF,
     INDIA_TRADE_HS2_EIDB_PAGES,
@@ -50,6 +50,7 @@ REGISTERS: tuple[TableSpec, ...] = (
     HS_CHAPTER_LABELS,
     COUNTRY_CODE_ADDITIONS,
     CLAIM_PRODUCT_GROUPS,
+    CLAIM_TOLERANCES,
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
