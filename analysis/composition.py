@@ -11,7 +11,15 @@ import pandas as pd
 
 from analysis.errors import DataError, Problem
 
-__all__ = ["chapter_balances", "chapter_table", "named_groups", "section_shares", "top_chapters"]
+__all__ = [
+    "chapter_balances",
+    "chapter_table",
+    "concentration",
+    "named_groups",
+    "section_comparison",
+    "section_shares",
+    "top_chapters",
+]
 
 
 def _select(hs2: pd.DataFrame, partner: str, period: str | None = None) -> pd.DataFrame:
@@ -177,3 +185,70 @@ def named_groups(table: pd.DataFrame, groups: pd.DataFrame, *, top: int = 10) ->
     return out.sort_values(
         ["flow", "share"], ascending=[True, False], kind="mergesort"
     ).reset_index(drop=True)
+
+
+def section_comparison(
+    hs2: pd.DataFrame, chapters: pd.DataFrame, *, partners: list[str], period: str, flow: str
+) -> pd.DataFrame:
+    """Set each HS section's share of one flow side by side for several partners.
+
+    Parameters
+    ----------
+    hs2
+        The product table.
+    chapters
+        The ``hs_chapters`` table.
+    partners
+        Partner codes, in column order (``WLD`` for the world).
+    period
+        The fiscal year.
+    flow
+        ``"export"`` or ``"import"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``hs_section``, ``section_label`` and one share column per partner
+        (``share_JPN``…), sorted by the first partner's share.
+    """
+    parts = []
+    for partner in partners:
+        s = section_shares(hs2, chapters, partner=partner)
+        s = s[(s["period"] == period) & (s["flow"] == flow)]
+        parts.append(
+            s.set_index(["hs_section", "section_label"])["share"].rename(f"share_{partner}")
+        )
+    out = pd.concat(parts, axis=1).fillna(0.0).reset_index()
+    return out.sort_values(f"share_{partners[0]}", ascending=False, kind="mergesort").reset_index(
+        drop=True
+    )
+
+
+def concentration(hs2: pd.DataFrame, *, names: dict[str, str]) -> pd.DataFrame:
+    """Compute the HHI of each partner's basket by chapter, per flow and fiscal year.
+
+    Blank or absent chapters count as zero here (the source reads them as missing or
+    negligible; :func:`analysis.indicators.fill_missing` marks them).
+
+    Parameters
+    ----------
+    hs2
+        The product table.
+    names
+        A readable name per partner code, for the ``series`` label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year`` (the fiscal year's first year), ``partner_iso3``, ``flow``, ``series``
+        (for example ``"exports to Japan"``), ``n``, ``hhi``, ``hhi_normalised``,
+        ``source_id``.
+    """
+    from analysis import indicators
+
+    filled = indicators.fill_missing(indicators.canonical(hs2))
+    out = indicators.hhi(filled, of="product")
+    words = {"export": "exports to", "import": "imports from"}
+    label = out["flow"].map(words) + " " + out["partner_iso3"].map(names)
+    sources = ";".join(dict.fromkeys(hs2["source_id"]))
+    return out.assign(series=label, source_id=sources)

@@ -55,3 +55,20 @@ def test_named_groups_against_the_largest_chapters():
 def test_unknown_partner_is_a_clear_error():
     with pytest.raises(DataError, match="none for KOR"):
         comp.chapter_table(HS2, CHAPTERS, partner="KOR", period="2021-22")
+
+
+def test_section_comparison_puts_partners_side_by_side():
+    both = pd.concat([HS2, HS2.assign(partner_iso3="CHN", value_usd=HS2.value_usd * 2)])
+    out = comp.section_comparison(both, CHAPTERS, partners=["JPN", "CHN"], period="2021-22",
+                                  flow="import")  # fmt: skip
+    assert out.columns.tolist() == ["hs_section", "section_label", "share_JPN", "share_CHN"]
+    assert out.share_JPN.tolist() == out.share_CHN.tolist() == [0.9, 0.1]
+
+
+def test_concentration_labels_series_and_counts_blanks_as_zero():
+    data = HS2.assign(reporter_iso3="IND", period_basis="fiscal_apr_mar",
+                      period_start=pd.Timestamp("2021-04-01"))  # fmt: skip
+    out = comp.concentration(data, names={"JPN": "Japan"}).set_index("series")
+    # exports 6, 3 and a blank (zero): shares 2/3, 1/3, 0.
+    assert out.loc["exports to Japan", "hhi"] == pytest.approx(4 / 9 + 1 / 9)
+    assert out.loc["exports to Japan", "n"] == 3
