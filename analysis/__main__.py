@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (default: a table for the terminal)",
     )  # fmt: skip
     claims.add_argument("--data", type=Path, default=DATA_DIR, help="data folder")
+    validate = sub.add_parser("validate", help="check a CSV file against a table's schema")
+    validate.add_argument("file", type=Path, help="the CSV file")
+    validate.add_argument("--table", help="the table it should match (default: from its header)")
+    validate.add_argument("--data", type=Path, default=DATA_DIR, help="data folder")
     data = sub.add_parser("data", help="curated data commands")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     rebuild = data_sub.add_parser("rebuild", help="derive data/ from the raw source files")
@@ -88,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"built {relative(args.out / 'index.html')}: {len(pages)} notebook(s) "
                 f"in {time.perf_counter() - start:.1f} s"
             )
+        elif args.command == "validate":
+            from analysis.validate import validate_file
+
+            name, n = validate_file(args.file, table=args.table, data_dir=args.data)
+            print(f"{args.file}: valid {name} table, {n} rows")
         elif args.command == "claims":
             print(_claims(args.format, args.data))
         elif args.command == "data" and args.data_command == "rebuild":

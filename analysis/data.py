@@ -41,6 +41,8 @@ __all__ = [
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Text a spreadsheet would evaluate: =…, +…, @…, or - followed by something not a number.
+_FORMULA = re.compile(r"[=+@]|-[^0-9. ]")
 _BOOLEAN = {"true": True, "false": False}
 # Longer cells are refused before parsing: no curated value needs more, and a giant
 # number must not hang the parser.
@@ -136,6 +138,11 @@ def _convert(
             out.append(None)
             continue
         value: Any = cell
+        if ftype == "string" and _FORMULA.match(cell):
+            # A spreadsheet would run it: refuse rather than pass it on to an export.
+            problems.append(Problem(name, line, col, "plain text", f"a formula {cell[:40]!r}"))
+            out.append(None)
+            continue
         if ftype == "integer" or ftype == "year":
             if not _INTEGER.fullmatch(cell):
                 article = "an" if ftype == "integer" else "a"
@@ -263,6 +270,8 @@ def parse_table(
     duplicated = sorted({c for c in header if header.count(c) > 1})
     for col in duplicated:
         problems.append(Problem(file, 1, col, "each column once", "a repeated column"))
+    if not rows:
+        problems.append(Problem(file, 2, None, "at least one data row", "a header only"))
     if problems:
         raise DataError(problems)
     index = {c: header.index(c) for c in names}

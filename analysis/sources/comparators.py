@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.errors import DataError, Problem
 from analysis.sources.raw import to_number
-from analysis.sources.schema import SOURCE_FK, field, fk, source_id
+from analysis.sources.schema import FISCAL_YEAR_PATTERN, SOURCE_FK, field, fk, source_id
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import FLOW, FLOWS, fiscal_year_bounds, normalise_fiscal_year
 
@@ -316,7 +316,9 @@ INDIA_TRADE_HS2_EIDB_PAGES = TableSpec(
             field(
                 "partner_iso3", "string", "CHN, or WLD (EIDB's world total).", enum=["CHN", "WLD"]
             ),
-            field("period", "string", "Indian fiscal year, e.g. 2019-20."),
+            field(
+                "period", "string", "Indian fiscal year, e.g. 2019-20.", pattern=FISCAL_YEAR_PATTERN
+            ),
             field("period_basis", "string", "Always fiscal_apr_mar.", enum=["fiscal_apr_mar"]),
             field("period_start", "date", "First day of the fiscal year."),
             field("period_end", "date", "Last day of the fiscal year."),

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.errors import DataError, Problem
 from analysis.sources.raw import to_number
-from analysis.sources.schema import SOURCE_FK, field, fk, iso3, source_id
+from analysis.sources.schema import FISCAL_YEAR_PATTERN, SOURCE_FK, field, fk, iso3, source_id
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import COUNTRY_FKS, FLOW, FLOWS, HS2_COLUMNS, fiscal_year_bounds
 
@@ -200,7 +200,10 @@ INDIA_TRADE_HS2 = TableSpec(
             iso3("reporter_iso3", "Reporting country (India)."),
             iso3("partner_iso3", "Partner: JPN, CHN, or WLD (sum over all partners)."),
             field(
-                "period", "string", "Indian fiscal year, e.g. 2019-20 (April 2019 to March 2020)."
+                "period",
+                "string",
+                "Indian fiscal year, e.g. 2019-20 (April 2019 to March 2020).",
+                pattern=FISCAL_YEAR_PATTERN,
             ),
             field("period_basis", "string", "Always fiscal_apr_mar here.", enum=["fiscal_apr_mar"]),
             field("period_start", "date", "First day of the fiscal year."),

@@ -7,6 +7,8 @@ from typing import Any
 ISO3_PATTERN = "[A-Z]{3}"
 # A single bilateral flow above a trillion US$ is a unit error, not trade.
 MAX_FLOW_USD = 1_000_000_000_000
+MIN_YEAR, MAX_YEAR = 1900, 2100
+FISCAL_YEAR_PATTERN = "[0-9]{4}-[0-9]{2}"
 
 
 def field(
@@ -44,6 +46,10 @@ def field(
     if unit:
         out["unit"] = unit
     cons = dict(constraints)
+    if ftype == "year":
+        # A year outside this range is a typo or a unit slip, not data.
+        cons.setdefault("minimum", MIN_YEAR)
+        cons.setdefault("maximum", MAX_YEAR)
     if required:
         cons["required"] = True
     if cons:

@@ -541,6 +541,13 @@ VALUE_USD = field(
     minimum=0,
     maximum=MAX_FLOW_USD,
 )
+# India–Japan flows over a period of months are at least US$100 million: a smaller value
+# is a unit slip (millions or billions written as dollars).
+BILATERAL_VALUE_USD = {
+    **VALUE_USD,
+    "constraints": {**VALUE_USD["constraints"], "minimum": 100_000_000},
+}
+PERIOD_PATTERN = r"[0-9]{4}(-[0-9]{2}( \([A-Z][a-z]{2}-[A-Z][a-z]{2}\))?)?"
 COUNTRY_FKS = [
     fk("reporter_iso3", "country_codes", "iso3"),
     fk("partner_iso3", "country_codes", "iso3"),
@@ -720,6 +727,7 @@ INDIA_JAPAN_TRADE = TableSpec(
                 "Period label: 2019 (calendar), 2019-20 (fiscal "
                 "year April 2019 to March 2020), or a partial fiscal year like "
                 "2024-25 (Apr-Jan).",
+                pattern=PERIOD_PATTERN,
             ),
             field(
                 "period_basis",
@@ -730,7 +738,7 @@ INDIA_JAPAN_TRADE = TableSpec(
             field("period_start", "date", "First day of the period."),
             field("period_end", "date", "Last day of the period."),
             FLOW,
-            VALUE_USD,
+            BILATERAL_VALUE_USD,
             field(
                 "grade",
                 "string",
