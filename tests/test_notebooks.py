@@ -28,3 +28,10 @@ def test_starts_with_a_title_then_one_import_cell(path):
         # Imports live in the first cell; functions live in the package.
         assert not any(isinstance(n, ast.Import | ast.ImportFrom) for n in ast.walk(tree))
         assert not any(isinstance(n, ast.FunctionDef | ast.ClassDef) for n in ast.walk(tree))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_ends_with_its_data_and_sources(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[-2].source.strip() == "## Data and sources"
+    assert "data.sources_for(" in nb.cells[-1].source

@@ -19,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import to_number
+from analysis.sources.raw import refuse_rows, to_number
 from analysis.sources.schema import FISCAL_YEAR_PATTERN, SOURCE_FK, field, fk, source_id
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import FLOW, FLOWS, fiscal_year_bounds, normalise_fiscal_year
@@ -42,11 +42,8 @@ def _japan_customs(ctx: RawContext) -> pd.DataFrame:
     file = ctx.path("mof_japan_china")
     raw = ctx.read("mof_japan_china", ["Date", "Exports", "Imports"], delimiter=";")
     year = raw["Date"].str[:4]
-    bad = raw.index[~raw["Date"].str.fullmatch(r"[0-9]{4}/[0-9]{2}")]
-    if len(bad):
-        raise DataError(
-            Problem(file, int(bad[0]) + 2, "Date", "YYYY/MM", repr(raw.at[bad[0], "Date"]))
-        )
+    refuse_rows(raw, ~raw["Date"].str.fullmatch(r"[0-9]{4}/[0-9]{2}"), "Date", "YYYY/MM",
+                file=file)  # fmt: skip
     fx_file = ctx.path("imf_fx_daily")
     fx = ctx.read("imf_fx_daily", ["Date", "CNY", "JPY", "KRW", "USD"], delimiter=";")
     jpy = to_number(fx, "JPY", file=fx_file)
@@ -151,11 +148,8 @@ def build_india_china_trade_imf(ctx: RawContext) -> pd.DataFrame:
         & raw["Counterpart Country Code"].isin(list(DOTS_CODES))
         & (raw["Country Code"] != raw["Counterpart Country Code"])
     ]
-    unknown = pair.index[~pair["Indicator Code"].isin(list(DOTS_INDICATORS))]
-    if len(unknown):
-        i = unknown[0]
-        raise DataError(Problem(file, int(i) + 2, "Indicator Code", "TXG_FOB_USD or TMG_CIF_USD",
-                                repr(pair.at[i, "Indicator Code"])))  # fmt: skip
+    refuse_rows(pair, ~pair["Indicator Code"].isin(list(DOTS_INDICATORS)), "Indicator Code",
+                "TXG_FOB_USD or TMG_CIF_USD", file=file)  # fmt: skip
     value = to_number(pair, "value_usd", file=file)
     corrupted = pair["suspect_value"] == "True"
     caution = pair["year"].astype("int64").isin(SUSPECT_YEARS)
@@ -196,10 +190,8 @@ def build_india_trade_hs2_eidb_pages(ctx: RawContext) -> pd.DataFrame:
         ["partner", "flow", "fy", "hs2", "commodity", "value_usd_mn", "source_file", "page_dated"],
     )
     for column, allowed in [("partner", EIDB_PAGE_PARTNERS), ("flow", FLOWS)]:
-        bad = raw.index[~raw[column].isin(list(allowed))]
-        if len(bad):
-            raise DataError(Problem(file, int(bad[0]) + 2, column, "one of " + ", ".join(allowed),
-                                    repr(raw.at[bad[0], column])))  # fmt: skip
+        refuse_rows(raw, ~raw[column].isin(list(allowed)), column,
+                    "one of " + ", ".join(allowed), file=file)  # fmt: skip
     mn = to_number(raw, "value_usd_mn", file=file)
     fy = pd.Series(
         [normalise_fiscal_year(v, file=file, row=int(i) + 2) for i, v in raw["fy"].items()],

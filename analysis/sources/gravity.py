@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import to_number
+from analysis.sources.raw import refuse_rows, to_number
 from analysis.sources.schema import SOURCE_FK, field, iso3, source_id
 from analysis.sources.spec import RawContext, TableSpec
 
@@ -50,12 +50,7 @@ GEGRAVITY_DUMMIES = ("pta", "contiguity", "common_language", "international")
 def _dummy(raw: pd.DataFrame, column: str, *, file: str) -> pd.Series:
     """Convert a 0/1 text column (``0``, ``1``, ``0.0``, ``1.0``) to int, naming any other cell."""
     values = to_number(raw, column, file=file)
-    bad = ~values.isin([0.0, 1.0])
-    if bad.any():
-        raise DataError(
-            [Problem(file, int(i) + 2, column, "0 or 1", repr(raw.at[i, column]))
-             for i in raw.index[bad]]
-        )  # fmt: skip
+    refuse_rows(raw, ~values.isin([0.0, 1.0]), column, "0 or 1", file=file)
     return values.astype("int64")
 
 
@@ -63,12 +58,8 @@ def _positive(raw: pd.DataFrame, column: str, *, file: str, allow_zero: bool) ->
     """Convert a numeric text column, refusing blanks and negative (or zero) values by row."""
     values = to_number(raw, column, file=file)
     bad = values.isna() | (values < 0 if allow_zero else values <= 0)
-    if bad.any():
-        expected = "a number >= 0" if allow_zero else "a number > 0"
-        raise DataError(
-            [Problem(file, int(i) + 2, column, expected, repr(raw.at[i, column]))
-             for i in raw.index[bad]]
-        )  # fmt: skip
+    expected = "a number >= 0" if allow_zero else "a number > 0"
+    refuse_rows(raw, bad, column, expected, file=file)
     return values
 
 
@@ -108,9 +99,7 @@ def build_gravity_panel(ctx: RawContext) -> pd.DataFrame:
     file = ctx.path("agtpa_applications")
     raw = ctx.read("agtpa_applications", AGTPA_COLUMNS)
     years = pd.to_numeric(raw["year"], errors="coerce")
-    if years.isna().any():
-        i = raw.index[years.isna()][0]
-        raise DataError(Problem(file, int(i) + 2, "year", "a year", repr(raw.at[i, "year"])))
+    refuse_rows(raw, years.isna(), "year", "a year", file=file)
     keep = years.isin(PANEL_YEARS)
     sub = raw[keep]
     out = pd.DataFrame(

@@ -21,7 +21,7 @@ import re
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import to_number
+from analysis.sources.raw import refuse_rows, to_number
 from analysis.sources.schema import SOURCE_FK, field, fk, source_id
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import fiscal_year_bounds
@@ -225,11 +225,7 @@ def build_fdi_india_by_investor(ctx: RawContext) -> pd.DataFrame:
     """
     file = ctx.path("abn2018_fdi")
     raw = ctx.read("abn2018_fdi", ["host", "source", "year", "fdi_net_flow_usd_mn"])
-    bad = raw.index[raw["host"] != "IND"]
-    if len(bad):
-        raise DataError(
-            Problem(file, int(bad[0]) + 2, "host", "'IND'", repr(raw.at[bad[0], "host"]))
-        )
+    refuse_rows(raw, raw["host"] != "IND", "host", "'IND'", file=file)
     value = to_number(raw, "fdi_net_flow_usd_mn", file=file)
     ctx.log(
         f"  {file}: {len(raw)} rows in, {len(raw)} rows out; {int(value.isna().sum())} blank "

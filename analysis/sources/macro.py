@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import to_number
+from analysis.sources.raw import refuse_rows, to_number
 from analysis.sources.schema import SOURCE_FK, field, fk, source_id
 from analysis.sources.spec import RawContext, TableSpec
 
@@ -30,12 +30,7 @@ GDP_RANGE_USD = (1e9, 1e15)
 def _nonnegative(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
     """Convert a raw column to numbers and refuse blanks and negative values by row."""
     values = to_number(frame, column, file=file)
-    bad = values.isna() | (values <= 0)
-    if bad.any():
-        raise DataError(
-            [Problem(file, int(i) + 2, column, "a positive number", repr(frame.at[i, column]))
-             for i in frame.index[bad]]
-        )  # fmt: skip
+    refuse_rows(frame, values.isna() | (values <= 0), column, "a positive number", file=file)
     return values
 
 
@@ -57,12 +52,8 @@ def build_gdp(ctx: RawContext) -> pd.DataFrame:
     kept = raw[raw["Country Code"].isin(GDP_COUNTRIES)]
     gdp = _nonnegative(kept, "Value", file=file)
     lo, hi = GDP_RANGE_USD
-    bad = kept.index[(gdp < lo) | (gdp > hi)]
-    if len(bad):
-        raise DataError(
-            [Problem(file, int(i) + 2, "Value", f"between {lo:.0e} and {hi:.0e} US$",
-                     kept.at[i, "Value"]) for i in bad]
-        )  # fmt: skip
+    refuse_rows(kept, (gdp < lo) | (gdp > hi), "Value", f"between {lo:.0e} and {hi:.0e} US$",
+                file=file)  # fmt: skip
     ctx.log(
         f"  {file}: {len(raw)} rows in; {len(kept)} rows for {', '.join(sorted(GDP_COUNTRIES))} "
         f"kept, {len(raw) - len(kept)} rows of other economies not used"
@@ -93,11 +84,8 @@ def build_exchange_rates(ctx: RawContext) -> pd.DataFrame:
     file = ctx.path("fred_fx_monthly")
     columns = ["Date", "Country", "Exchange rate"]
     raw = ctx.read("fred_fx_monthly", columns)
-    unknown = raw.index[~raw["Country"].isin(list(CURRENCIES))]
-    if len(unknown):
-        i = unknown[0]
-        raise DataError(Problem(file, int(i) + 2, "Country", "India, Japan or China",
-                                repr(raw.at[i, "Country"])))  # fmt: skip
+    refuse_rows(raw, ~raw["Country"].isin(list(CURRENCIES)), "Country", "India, Japan or China",
+                file=file)  # fmt: skip
     rate = _nonnegative(raw, "Exchange rate", file=file)
     out = pd.DataFrame(
         {

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import to_number
+from analysis.sources.raw import refuse_rows, to_number
 from analysis.sources.schema import FISCAL_YEAR_PATTERN, SOURCE_FK, field, fk, iso3, source_id
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import COUNTRY_FKS, FLOW, FLOWS, HS2_COLUMNS, fiscal_year_bounds
@@ -76,26 +76,11 @@ def build_india_trade_hs2(ctx: RawContext) -> pd.DataFrame:
     """
     file = ctx.path("dgcis_eidb_hs2")
     raw = ctx.read("dgcis_eidb_hs2", HS2_COLUMNS)
-    unknown = raw[~raw["partner"].isin(list(EIDB_PARTNERS))]
-    if len(unknown):
-        i = unknown.index[0]
-        raise DataError(
-            Problem(file, int(i) + 2, "partner", "one of " + ", ".join(EIDB_PARTNERS),
-                    repr(raw.at[i, "partner"]))
-        )  # fmt: skip
-    bad = raw[~raw["flow"].isin(list(FLOWS))]
-    if len(bad):
-        i = bad.index[0]
-        raise DataError(
-            Problem(file, int(i) + 2, "flow", "Export or Import", repr(bad.at[i, "flow"]))
-        )
+    refuse_rows(raw, ~raw["partner"].isin(list(EIDB_PARTNERS)), "partner",
+                "one of " + ", ".join(EIDB_PARTNERS), file=file)  # fmt: skip
+    refuse_rows(raw, ~raw["flow"].isin(list(FLOWS)), "flow", "Export or Import", file=file)
     mn = to_number(raw, "value_usd_mn", file=file)
-    negative = raw.index[mn < 0]
-    if len(negative):
-        raise DataError(
-            [Problem(file, int(i) + 2, "value_usd_mn", "a value >= 0", raw.at[i, "value_usd_mn"])
-             for i in negative]
-        )  # fmt: skip
+    refuse_rows(raw, mn < 0, "value_usd_mn", "a value >= 0", file=file)
     bounds = {fy: fiscal_year_bounds(fy, file=file, row=None) for fy in raw["fy"].unique()}
     out = pd.DataFrame(
         {

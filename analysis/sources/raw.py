@@ -137,6 +137,36 @@ def apply_corrections(
     return out
 
 
+def refuse_rows(
+    frame: pd.DataFrame, bad: pd.Series, column: str, expected: str, *, file: str
+) -> None:
+    """Stop with every row of a raw table where ``bad`` is true, naming row and column.
+
+    Parameters
+    ----------
+    frame
+        The raw table, in file order (its index gives the line: index + 2).
+    bad
+        A boolean Series aligned with ``frame``.
+    column
+        The column whose cell is shown.
+    expected
+        What the cell should have been.
+    file
+        The raw file's name.
+
+    Raises
+    ------
+    DataError
+        If any row is bad.
+    """
+    rows = frame.index[bad.to_numpy()]
+    if len(rows):
+        raise DataError(
+            [Problem(file, int(i) + 2, column, expected, repr(frame.at[i, column])) for i in rows]
+        )
+
+
 def to_number(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
     """Convert a text column of a raw table to float, blanks to NaN, naming any bad cell.
 
@@ -155,12 +185,5 @@ def to_number(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
         Floats, NaN where the cell was blank.
     """
     values = pd.to_numeric(frame[column].replace("", None), errors="coerce")
-    bad = values.isna() & (frame[column] != "")
-    if bad.any():
-        raise DataError(
-            [
-                Problem(file, int(i) + 2, column, "a number", repr(frame.at[i, column]))
-                for i in frame.index[bad]
-            ]
-        )
+    refuse_rows(frame, values.isna() & (frame[column] != ""), column, "a number", file=file)
     return values.astype("float64")

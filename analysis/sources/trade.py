@@ -19,7 +19,7 @@ import re
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import to_number
+from analysis.sources.raw import refuse_rows, to_number
 from analysis.sources.schema import MAX_FLOW_USD, SOURCE_FK, field, fk, iso3, source_id
 from analysis.sources.spec import RawContext, TableSpec
 
@@ -142,12 +142,8 @@ def _bn_to_usd(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
 def _whole_dollars(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
     """Convert a column of whole US-dollar values, refusing blanks and fractions by row."""
     values = to_number(frame, column, file=file)
-    bad = values.isna() | (values != values.round())
-    if bad.any():
-        raise DataError(
-            [Problem(file, int(i) + 2, column, "a whole number of US dollars",
-                     repr(frame.at[i, column])) for i in frame.index[bad]]
-        )  # fmt: skip
+    refuse_rows(frame, values.isna() | (values != values.round()), column,
+                "a whole number of US dollars", file=file)  # fmt: skip
     return values.astype("int64")
 
 
@@ -172,18 +168,10 @@ def _eidb_japan(ctx: RawContext) -> pd.DataFrame:
         f"  india_japan_trade: {len(japan)} HS2 rows with partner JAPAN used; "
         f"{len(hs2) - len(japan)} rows of other partners not used here"
     )
-    unknown = japan[~japan["flow"].isin(list(FLOWS))]
-    if len(unknown):
-        i = unknown.index[0]
-        raise DataError(
-            Problem(file, int(i) + 2, "flow", "Export or Import", unknown.at[i, "flow"])
-        )
-    japan["value_usd_mn"] = to_number(japan, "value_usd_mn", file=file)
-    if (japan["value_usd_mn"] < 0).any():
-        i = japan.index[japan["value_usd_mn"] < 0][0]
-        raise DataError(
-            Problem(file, int(i) + 2, "value_usd_mn", "a value >= 0", hs2.at[i, "value_usd_mn"])
-        )
+    refuse_rows(japan, ~japan["flow"].isin(list(FLOWS)), "flow", "Export or Import", file=file)
+    values = to_number(japan, "value_usd_mn", file=file)
+    refuse_rows(japan, values < 0, "value_usd_mn", "a value >= 0", file=file)
+    japan["value_usd_mn"] = values
     for i, fy in japan["fy"].items():
         fiscal_year_bounds(fy, file=file, row=int(i) + 2)
     sums = (
@@ -364,16 +352,9 @@ def _comtrade(ctx: RawContext) -> pd.DataFrame:
     file = ctx.path("comtrade_ind_2019")
     raw = ctx.read("comtrade_ind_2019", COMTRADE_COLUMNS)
     for col, expected in [("Year", "2019"), ("Reporter ISO", "IND"), ("Commodity Code", "TOTAL")]:
-        bad = raw[raw[col] != expected]
-        if len(bad):
-            i = bad.index[0]
-            raise DataError(Problem(file, int(i) + 2, col, repr(expected), repr(raw.at[i, col])))
-    bad = raw[~raw["Trade Flow"].isin(list(FLOWS))]
-    if len(bad):
-        i = bad.index[0]
-        raise DataError(
-            Problem(file, int(i) + 2, "Trade Flow", "Export or Import", raw.at[i, "Trade Flow"])
-        )
+        refuse_rows(raw, raw[col] != expected, col, repr(expected), file=file)
+    refuse_rows(raw, ~raw["Trade Flow"].isin(list(FLOWS)), "Trade Flow", "Export or Import",
+                file=file)  # fmt: skip
     out = pd.DataFrame(
         {
             "reporter_iso3": raw["Reporter ISO"],
@@ -600,12 +581,8 @@ def build_comtrade_quadrennial(ctx: RawContext) -> pd.DataFrame:
     cols = ["exp", "imp", "year", "export_usd", "agreement_id", "agreement"]
     raw = ctx.read("penppml_comtrade", cols)
     value = to_number(raw, "export_usd", file=file)
-    bad = raw.index[value.isna() | (value < 0)]
-    if len(bad):
-        raise DataError(
-            [Problem(file, int(i) + 2, "export_usd", "a value in US dollars >= 0",
-                     repr(raw.at[i, "export_usd"])) for i in bad]
-        )  # fmt: skip
+    refuse_rows(raw, value.isna() | (value < 0), "export_usd", "a value in US dollars >= 0",
+                file=file)  # fmt: skip
     # The R package stores values in single precision (about 7 significant digits), so
     # fractions of a dollar are storage noise: round to whole dollars.
     fractional = int((value != value.round()).sum())
