@@ -279,7 +279,9 @@ def check_cumulative_fdi(claim: pd.Series, tables: Tables) -> Result:
     weight = (end - b["period_end"]) / (a["period_end"] - b["period_end"])
     value = (b["value_usd"] + weight * (a["value_usd"] - b["value_usd"])) / 1e9
     claimed = float(claim["claimed_value"])
+    # An interpolated figure is an estimate: at best it holds approximately.
     verdict = compare(value, claimed, _tolerance(claim))
+    verdict = APPROX if verdict == HOLDS else verdict
     primary = Measurement(
         value, "USD bn",
         f"linear interpolation between {b['period']} (grade {b['grade']}) and {a['period']} "
