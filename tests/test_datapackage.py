@@ -58,3 +58,13 @@ def test_a_tampered_table_fails_validation(tmp_path):
     )
     report = validate(str(folder / "datapackage.json"))
     assert not report.valid
+
+
+def test_every_source_a_table_cites_is_listed_in_its_resource():
+    for res in PACKAGE["resources"]:
+        fields = [f["name"] for f in res["schema"]["fields"]]
+        if "source_id" not in fields or res["name"] in {"corrections", "sources"}:
+            continue
+        cited = {sid for value in data.load(res["name"]).source_id for sid in value.split(";")}
+        listed = {s["source_id"] for s in res["sources"]}
+        assert cited <= listed, (res["name"], cited - listed)

@@ -746,6 +746,8 @@ INDIA_JAPAN_TRADE = TableSpec(
         "dgcis_eidb_hs2",
         "dgcis_eidb_totals",
         "published_trade_figures",
+        "pib_moc_2014",
+        "embassy_india_tokyo",
         "moc_pti_2025",
         "comtrade_ind_2019",
     ),
