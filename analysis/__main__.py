@@ -20,6 +20,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder")
     build.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebooks folder")
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    build.add_argument("--reporter", help="build the report of another pair: reporter (e.g. IND)")
+    build.add_argument("--partner", help="partner of the pair (code or name, e.g. KOR)")
+    build.add_argument(
+        "--data", type=Path, nargs="+", default=[], metavar="FILE",
+        help="trade downloads for the pair (UN Comtrade, BACI, IMF, WITS CSV)",
+    )  # fmt: skip
+    build.add_argument("--years", help="year range of the pair report, e.g. 2018-2022")
     claims = sub.add_parser("claims", help="check every claim of the source articles")
     claims.add_argument(
         "--format", choices=["table", "csv", "json", "markdown"], default="table",
@@ -64,6 +71,28 @@ def _claims(fmt: str, data_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def _build_pair(args: argparse.Namespace) -> int:
+    """Build the report of the pair given by ``--reporter``, ``--partner`` and ``--data``."""
+    from analysis.pair_report import build_pair
+    from analysis.report import BuildError, relative
+
+    if not (args.reporter and args.partner and args.data):
+        print("build: --reporter, --partner and --data FILE... go together", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    try:
+        out = build_pair(args.reporter, args.partner, args.data, years=args.years,
+                         out_root=args.out)  # fmt: skip
+    except BuildError as err:
+        print(f"build failed: {err}", file=sys.stderr)
+        return 1
+    except DataError as err:
+        print(f"data error:\n{err}", file=sys.stderr)
+        return 1
+    print(f"built {relative(out / 'index.html')} in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line.
 
@@ -79,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
+        if args.command == "build" and (args.reporter or args.partner or args.data):
+            return _build_pair(args)
         if args.command == "build":
             from analysis.report import BuildError, build, relative
 

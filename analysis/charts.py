@@ -7,6 +7,8 @@ axis and writes a source line, built from the rows' ``source_id``, under the cha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -42,13 +44,73 @@ def _require(df: pd.DataFrame, columns: list[str], chart: str) -> None:
         )
 
 
-def _finish(ax: plt.Axes, df: pd.DataFrame, title: str, ylabel: str) -> Figure:
+def _source_line(df: pd.DataFrame, sources: Mapping[str, str] | None) -> str:
+    """Return the source line: from ``data/sources.csv``, or from ``sources`` when given.
+
+    ``sources`` maps each ``source_id`` to its citation; user-supplied files are cited
+    this way without being registered in ``data/sources.csv``.
+    """
+    if sources is None:
+        return citation(df["source_id"])
+    ids = [i for s in df["source_id"] if isinstance(s, str) for i in s.split(";")]
+    missing = [i for i in dict.fromkeys(ids) if i not in sources]
+    if missing:
+        raise DataError(Problem("<sources>", None, "source_id", "a citation for every id",
+                                ", ".join(missing)))  # fmt: skip
+    return "Source: " + "; ".join(sources[i] for i in dict.fromkeys(ids))
+
+
+def _finish(
+    ax: plt.Axes,
+    df: pd.DataFrame,
+    title: str,
+    ylabel: str,
+    sources: Mapping[str, str] | None = None,
+) -> Figure:
     """Title the chart, label the value axis, add the source line; return the figure."""
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     fig = ax.get_figure()
-    add_source_line(fig, citation(df["source_id"]))
+    add_source_line(fig, _source_line(df, sources))
     return fig
+
+
+def _fiscal_position(date: pd.Timestamp, periods: list[str]) -> float | None:
+    """Return the x position of a date on an axis of fiscal-year labels (``2019-20``)."""
+    start = date.year if date.month >= 4 else date.year - 1
+    label = f"{start}-{(start + 1) % 100:02d}"
+    if label not in periods:
+        return None
+    # Category i spans i - 0.5 to i + 0.5, from April to March.
+    return periods.index(label) - 0.5 + ((date.month - 4) % 12 + (date.day - 1) / 31) / 12
+
+
+def _annotate_events(ax: plt.Axes, events: pd.DataFrame, periods: list[str] | None) -> None:
+    """Mark dated events (the ``milestones`` table) on a time axis, each with a short label.
+
+    On a numeric axis (years) an event sits at its decimal year; on an axis of fiscal-year
+    labels (``periods``) inside its fiscal year. Events outside the axis are left out.
+    """
+    _require(events, ["date", "event"], "events")
+    lo, hi = ax.get_xlim()
+    for _, row in events.sort_values("date").iterrows():
+        date = row["date"]
+        if periods is None:
+            x = date.year + (date.day_of_year - 1) / 366
+        else:
+            x = _fiscal_position(date, periods)
+        if x is None or not lo <= x <= hi:
+            continue
+        # Long events are cut at a word so that labels stay inside the chart.
+        label = f"{date.year}: {row['event'].split(';')[0].split(' (')[0]}"
+        if len(label) > 42:
+            label = label[:41].rsplit(" ", 1)[0] + "…"
+        ax.axvline(x, color="#777777", linestyle=":", linewidth=1, zorder=0.5,
+                   gid=f"event {date:%Y-%m-%d}")  # fmt: skip
+        box = {"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1}
+        ax.text(x, 0.98, label, transform=ax.get_xaxis_transform(), rotation=90, ha="right",
+                va="top", fontsize=7, color="#444444", bbox=box)  # fmt: skip
+    ax.set_xlim(lo, hi)
 
 
 def plot_headline(
@@ -95,7 +157,13 @@ def plot_headline(
 
 
 def plot_trade_by_period(
-    df: pd.DataFrame, *, reporter: str = "IND", partner: str = "JPN", ax: plt.Axes | None = None
+    df: pd.DataFrame,
+    *,
+    reporter: str = "IND",
+    partner: str = "JPN",
+    events: pd.DataFrame | None = None,
+    sources: Mapping[str, str] | None = None,
+    ax: plt.Axes | None = None,
 ) -> Figure:
     """Plot exports and imports as bars and the balance as a line, period by period.
 
@@ -107,6 +175,11 @@ def plot_trade_by_period(
         marked "no data".
     reporter, partner
         Country codes, for colours and labels.
+    events
+        Dated events to mark (the ``milestones`` table: ``date``, ``event``); each falls in
+        its fiscal year. None by default.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
     ax
         Axes to draw on; a new figure if ``None``.
 
@@ -133,8 +206,10 @@ def plot_trade_by_period(
     ax.yaxis.set_major_formatter(_BN_AXIS)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
     ax.margins(y=0.12)
+    if events is not None:
+        _annotate_events(ax, events, list(df["period"]))
     title = f"{country_name(reporter)}–{country_name(partner)} merchandise trade by period"
-    return _finish(ax, df, title, "US$ billion")
+    return _finish(ax, df, title, "US$ billion", sources)
 
 
 def plot_partner_rank(
@@ -142,6 +217,7 @@ def plot_partner_rank(
     *,
     reporter: str = "IND",
     highlight: str = "JPN",
+    sources: Mapping[str, str] | None = None,
     ax: plt.Axes | None = None,
 ) -> Figure:
     """Plot a reporter's largest partners by total trade as horizontal bars, one highlighted.
@@ -156,6 +232,8 @@ def plot_partner_rank(
     highlight
         The partner drawn in its own colour; other countries with a fixed colour keep it,
         the rest are grey.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
     ax
         Axes to draw on; a new figure if ``None``.
 
@@ -181,7 +259,7 @@ def plot_partner_rank(
     ax.margins(x=0.1)
     ax.set_title(f"{country_name(reporter)}'s largest trading partners")
     fig = ax.get_figure()
-    add_source_line(fig, citation(df["source_id"]))
+    add_source_line(fig, _source_line(df, sources))
     return fig
 
 
@@ -195,6 +273,8 @@ def plot_lines(
     ylabel: str,
     scale: float = 1.0,
     colours: dict[str, str] | None = None,
+    events: pd.DataFrame | None = None,
+    sources: Mapping[str, str] | None = None,
     ax: plt.Axes | None = None,
 ) -> Figure:
     """Plot one line per ``hue`` value over ``x``, gaps where values are missing.
@@ -212,6 +292,11 @@ def plot_lines(
     colours
         A colour per series (country colours from :mod:`analysis.style`); the
         colour-blind-safe palette otherwise.
+    events
+        Dated events to mark (the ``milestones`` table: ``date``, ``event``): at their
+        decimal year on a numeric ``x``, in their fiscal year on ``2019-20`` labels.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
     ax
         Axes to draw on; a new figure if ``None``.
 
@@ -237,12 +322,20 @@ def plot_lines(
     else:
         # Period labels such as 2019-20 need room.
         ax.tick_params(axis="x", labelrotation=45)
+    if events is not None:
+        numeric = pd.api.types.is_numeric_dtype(df[x])
+        _annotate_events(ax, events, None if numeric else list(dict.fromkeys(df[x])))
     ax.legend(fontsize=8, frameon=False)
-    return _finish(ax, df, title, ylabel)
+    return _finish(ax, df, title, ylabel, sources)
 
 
 def plot_top_products(
-    df: pd.DataFrame, *, title: str, colour: str, ax: plt.Axes | None = None
+    df: pd.DataFrame,
+    *,
+    title: str,
+    colour: str,
+    sources: Mapping[str, str] | None = None,
+    ax: plt.Axes | None = None,
 ) -> Figure:
     """Plot products as horizontal bars of value with their share written beside each bar.
 
@@ -255,6 +348,8 @@ def plot_top_products(
         Chart title.
     colour
         Bar colour (the exporting country's colour).
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
     ax
         Axes to draw on; a new figure if ``None``.
 
@@ -275,7 +370,7 @@ def plot_top_products(
     ax.margins(x=0.12)
     ax.set_title(title)
     fig = ax.get_figure()
-    add_source_line(fig, citation(df["source_id"]))
+    add_source_line(fig, _source_line(df, sources))
     return fig
 
 

@@ -104,3 +104,29 @@ def test_a_cell_that_runs_too_long_is_named(tmp_path, monkeypatch):
 
 def test_report_folder_is_readable_by_others(built_report):
     assert built_report.stat().st_mode & 0o005 == 0o005
+
+
+def test_unchanged_inputs_are_reused_from_the_cache(built_report):
+    # Speed is measured by the benchmarks, not asserted here: the test checks the reuse.
+    before = {sub: files(built_report / sub) for sub in ["figures", "tables"]}
+    pages = build(built_report, progress=False)
+    assert pages and all(p.cached for p in pages)
+    for sub in ["figures", "tables"]:
+        assert files(built_report / sub) == before[sub]
+    assert "reused from the cache" in (built_report / "environment.html").read_text("utf-8")
+
+
+def test_a_build_keeps_the_reports_of_other_pairs(tmp_path):
+    from analysis.report import _publish
+
+    out = tmp_path / "reports"
+    (out / "IND-KOR").mkdir(parents=True)
+    (out / "IND-KOR" / "index.html").write_text("pair", encoding="utf-8")
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "index.html").write_text("new", encoding="utf-8")
+    _publish(staging, out)
+    assert (out / "IND-KOR" / "index.html").read_text(encoding="utf-8") == "pair"
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+    assert not (out / "stale.html").exists()
