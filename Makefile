@@ -9,6 +9,8 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .PHONY: report test lint lab data lock clean
 
+# Notebooks whose inputs (notebook, code, data, parameters) are unchanged are reused from
+# reports/.cache; the others run in parallel, one kernel per core.
 report: $(STAMP)
 	$(BIN)/python -m analysis build
 
@@ -45,3 +47,10 @@ lock:
 
 clean:
 	rm -rf reports $(VENV)
+
+# Benchmarks of the panel indicators (benchmarks/README.md): BACI-shaped panels, generated
+# once into benchmarks/data/; more sizes with, say, make bench BENCH_ROWS="1000000 50000000".
+BENCH_ROWS ?= 1000000 10000000
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_panel --rows $(BENCH_ROWS)

@@ -19,8 +19,10 @@ def declared() -> set[str]:
 
 
 def lock_versions(path: str) -> dict[str, str]:
+    """Return the locked version of each package for Python 3.11, the environment's Python."""
     text = (ROOT / path).read_text(encoding="utf-8")
-    return {m[0].lower(): m[1] for m in re.findall(r"^([A-Za-z0-9_.-]+)==([^ ;\\\n]+)", text, re.M)}
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^ ;\\\n]+)(.*)$", text, re.M)
+    return {name.lower(): version for name, version, marker in pins if ">= '3.12'" not in marker}
 
 
 def conda_pins() -> dict[str, str]:
