@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.data import citation, country_name
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, require_columns
 from analysis.style import BALANCE_COLOUR, add_source_line, country_colour, new_axes
 
 __all__ = [
@@ -37,11 +37,7 @@ _BN_AXIS = FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
 def _require(df: pd.DataFrame, columns: list[str], chart: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            Problem(f"<{chart} input>", None, ", ".join(missing), "these columns", "none such")
-        )
+    require_columns(df, columns, f"<{chart} input>")
 
 
 def _source_line(df: pd.DataFrame, sources: Mapping[str, str] | None) -> str:

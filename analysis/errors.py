@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -48,3 +50,20 @@ class DataError(ValueError):
 
 class IndicatorWarning(UserWarning):
     """Warn that an indicator could not be computed for some rows (for example, a zero divisor)."""
+
+
+def require_columns(df: Any, columns: Iterable[str], where: str = "<DataFrame>") -> None:
+    """Raise a :class:`DataError` naming the columns a table lacks.
+
+    Parameters
+    ----------
+    df
+        The table (anything with ``columns``).
+    columns
+        The columns it needs.
+    where
+        How the message names the table, for example ``"<headline input>"``.
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(Problem(where, None, ", ".join(missing), "these columns", "none such"))

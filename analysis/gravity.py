@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyfixest as pf
 
-from analysis.errors import DataError, Problem
+from analysis.errors import DataError, Problem, require_columns
 
 __all__ = [
     "POTENTIAL_TERMS",
@@ -134,11 +134,7 @@ which fixed effect is dropped), with source."""
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            Problem(f"<{what} input>", None, ", ".join(missing), "these columns", "none such")
-        )
+    require_columns(df, columns, f"<{what} input>")
 
 
 def prepare(panel: pd.DataFrame) -> pd.DataFrame:

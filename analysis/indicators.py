@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.errors import DataError, IndicatorWarning, Problem
+from analysis.errors import DataError, IndicatorWarning, Problem, require_columns
 
 __all__ = [
     "KEY_COLUMNS",
@@ -67,11 +67,7 @@ def _keys(df: pd.DataFrame, by: Sequence[str] | None) -> list[str]:
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise DataError(
-            Problem("<DataFrame>", None, ", ".join(missing), "these columns", "none such")
-        )
+    require_columns(df, columns)
 
 
 def _divide(num: pd.Series, den: pd.Series, labels: pd.DataFrame, what: str) -> pd.Series:
