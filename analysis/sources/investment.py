@@ -21,19 +21,21 @@ import re
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import refuse_rows, to_number
+from analysis.sources.raw import (
+    MONTHS,
+    first_by_rank,
+    grade_letter,
+    month_end,
+    refuse_rows,
+    to_number,
+)
 from analysis.sources.schema import SOURCE_FK, field, fk, source_id
 from analysis.sources.spec import RawContext, TableSpec
 from analysis.sources.trade import fiscal_year_bounds
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2}
 # The FDI folder's own transcription is checked more closely than the general one.
 SOURCE_ORDER = {"fdi_japan_published_fy": 0, "fdi_japan_published_misc": 1}
-
-
-def _month_end(year: int, month: int) -> str:
-    return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date().isoformat()
 
 
 def parse_period(text: str, *, file: str, row: int) -> tuple[str, str | None, str | None]:
@@ -66,17 +68,17 @@ def parse_period(text: str, *, file: str, row: int) -> tuple[str, str | None, st
         start, end = fiscal_year_bounds(text, file=file, row=row)
         return "fiscal_year", start, end
     m = re.fullmatch(r"([A-Z][a-z]{2}) ([0-9]{4}) - ([A-Z][a-z]{2}) ([0-9]{4})", text)
-    if m and m[1] in _MONTHS and m[3] in _MONTHS:
-        first, last = _MONTHS.index(m[1]) + 1, _MONTHS.index(m[3]) + 1
-        start, end = f"{m[2]}-{first:02d}-01", _month_end(int(m[4]), last)
+    if m and m[1] in MONTHS and m[3] in MONTHS:
+        first, last = MONTHS.index(m[1]) + 1, MONTHS.index(m[3]) + 1
+        start, end = f"{m[2]}-{first:02d}-01", month_end(int(m[4]), last)
         kind = "cumulative" if (m[1], m[2]) == ("Apr", "2000") else "partial_fiscal_year"
         if start < end:
             return kind, start, end
     m = re.fullmatch(r"([A-Z][a-z]{2})-([A-Z][a-z]{2}) ([0-9]{4})", text)
-    if m and m[1] in _MONTHS and m[2] in _MONTHS:
-        first, last = _MONTHS.index(m[1]) + 1, _MONTHS.index(m[2]) + 1
+    if m and m[1] in MONTHS and m[2] in MONTHS:
+        first, last = MONTHS.index(m[1]) + 1, MONTHS.index(m[2]) + 1
         if first <= last:
-            return "partial_fiscal_year", f"{m[3]}-{first:02d}-01", _month_end(int(m[3]), last)
+            return "partial_fiscal_year", f"{m[3]}-{first:02d}-01", month_end(int(m[3]), last)
     m = re.fullmatch(r"([0-9]{4}) \(calendar\)", text)
     if m:
         return "calendar_year", f"{m[1]}-01-01", f"{m[1]}-12-31"
@@ -122,13 +124,6 @@ def fdi_basis(text: str) -> str:
 def _resolve_same(urls: pd.Series) -> pd.Series:
     """Replace 'same as above' (as transcribed) by the address of the row above."""
     return urls.where(~urls.str.startswith("same"), None).ffill()
-
-
-def _grade(text: str, *, file: str, row: int) -> str:
-    grade = text[:1]
-    if grade not in GRADE_ORDER or text[1:2] not in ("", " "):
-        raise DataError(Problem(file, row, "reliability", "a grade A, B or C", repr(text)))
-    return grade
 
 
 def build_japan_fdi_india(ctx: RawContext) -> pd.DataFrame:
@@ -186,7 +181,8 @@ def build_japan_fdi_india(ctx: RawContext) -> pd.DataFrame:
                     "value_inr": inr.round().astype("Int64"),
                     "japan_rank": rank.astype("Int64"),
                     "grade": [
-                        _grade(g, file=file, row=int(i) + 2) for i, g in raw["reliability"].items()
+                        grade_letter(g, file=file, row=int(i) + 2)
+                        for i, g in raw["reliability"].items()
                     ],
                     "publisher_cited": raw["publisher_cited"],
                     "source_url": _resolve_same(raw["source_url"]),
@@ -201,11 +197,9 @@ def build_japan_fdi_india(ctx: RawContext) -> pd.DataFrame:
         row = out[empty].iloc[0]
         raise DataError(Problem(ctx.path(row["source_id"]), None, "value", "a value in US$ or Rs",
                                 f"neither for {row['period']}"))  # fmt: skip
-    order = out.assign(
-        _g=out["grade"].map(GRADE_ORDER), _s=out["source_id"].map(SOURCE_ORDER)
-    ).sort_values(["_g", "_s"], kind="mergesort")
-    first = ~order.duplicated(["period", "basis"])
-    out["is_preferred"] = first.reindex(out.index).map({True: "true", False: "false"})
+    ranks = [out["grade"].map(GRADE_ORDER), out["source_id"].map(SOURCE_ORDER)]
+    first = first_by_rank(out, ranks, ["period", "basis"])
+    out["is_preferred"] = first.map({True: "true", False: "false"})
     ctx.log(f"  japan_fdi_india: {len(out)} rows, {int((~first).sum())} marked not preferred")
     return out
 
@@ -274,7 +268,9 @@ def build_japan_oda_india(ctx: RawContext) -> pd.DataFrame:
             "measure": raw["measure"],
             "value": value,
             "unit": units,
-            "grade": [_grade(g, file=file, row=int(i) + 2) for i, g in raw["reliability"].items()],
+            "grade": [
+                grade_letter(g, file=file, row=int(i) + 2) for i, g in raw["reliability"].items()
+            ],
             "publisher_cited": raw["publisher_cited"],
             "source_url": raw["source_url"],
             "notes": raw["notes"],

@@ -187,3 +187,78 @@ def to_number(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
     values = pd.to_numeric(frame[column].replace("", None), errors="coerce")
     refuse_rows(frame, values.isna() & (frame[column] != ""), column, "a number", file=file)
     return values.astype("float64")
+
+
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def month_end(year: int, month: int) -> str:
+    """Return the last day of a month as an ISO date.
+
+    Parameters
+    ----------
+    year, month
+        The month (1–12).
+
+    Returns
+    -------
+    str
+        For example ``"2025-01-31"``.
+
+    Examples
+    --------
+    >>> month_end(2024, 2)
+    '2024-02-29'
+    """
+    return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date().isoformat()
+
+
+def grade_letter(reliability: str, *, file: str, row: int) -> str:
+    """Return the grade (A, B or C) at the start of a transcribed figure's reliability cell.
+
+    Parameters
+    ----------
+    reliability
+        The cell, for example ``"B (official figure via press)"``.
+    file, row
+        Where it was read, for the error message.
+
+    Returns
+    -------
+    str
+        ``"A"``, ``"B"`` or ``"C"``.
+
+    Raises
+    ------
+    DataError
+        If the cell does not start with one of them.
+    """
+    grade = reliability[:1]
+    if grade not in ("A", "B", "C") or reliability[1:2] not in ("", " "):
+        raise DataError(Problem(file, row, "reliability", "a grade A, B or C", repr(reliability)))
+    return grade
+
+
+def first_by_rank(frame: pd.DataFrame, ranks: list[pd.Series], keys: list[str]) -> pd.Series:
+    """Mark, in each group of rows sharing ``keys``, the row that ranks first.
+
+    Parameters
+    ----------
+    frame
+        The table.
+    ranks
+        Sort keys aligned with ``frame``, most important first (lower is better); ties
+        keep file order.
+    keys
+        The columns that make rows compete (for example period, basis and flow).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, aligned with ``frame``: true for the preferred row of each group.
+    """
+    names = [f"_rank{i}" for i in range(len(ranks))]
+    order = frame.assign(**dict(zip(names, ranks, strict=True))).sort_values(
+        names, kind="mergesort"
+    )
+    return (~order.duplicated(keys)).reindex(frame.index)

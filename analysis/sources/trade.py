@@ -19,7 +19,14 @@ import re
 import pandas as pd
 
 from analysis.errors import DataError, Problem
-from analysis.sources.raw import refuse_rows, to_number
+from analysis.sources.raw import (
+    MONTHS,
+    first_by_rank,
+    grade_letter,
+    month_end,
+    refuse_rows,
+    to_number,
+)
 from analysis.sources.schema import MAX_FLOW_USD, SOURCE_FK, field, fk, iso3, source_id
 from analysis.sources.spec import RawContext, TableSpec
 
@@ -52,7 +59,6 @@ COMTRADE_COLUMNS = [
 FLOWS = {"Export": "export", "Import": "import"}
 _FY = re.compile(r"([0-9]{4})-([0-9]{2})")
 _PARTIAL_FY = re.compile(r"([0-9]{4})-([0-9]{2}) \(([A-Z][a-z]{2})-([A-Z][a-z]{2})\)")
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def fiscal_year_bounds(fy: str, *, file: str, row: int | None) -> tuple[str, str]:
@@ -112,26 +118,17 @@ def _partial_bounds(period: str, *, file: str, row: int) -> tuple[str, str, str]
     """Return the period label and bounds of a partial fiscal year like ``2024-25 (Apr-Jan)``."""
     m = _PARTIAL_FY.fullmatch(period)
     expected = "a partial fiscal year like 2024-25 (Apr-Jan), months in order within it"
-    if not m or m[3] not in _MONTHS or m[4] not in _MONTHS:
+    if not m or m[3] not in MONTHS or m[4] not in MONTHS:
         raise DataError(Problem(file, row, "period", expected, repr(period)))
     start_year = int(m[1])
     fiscal_year_bounds(f"{m[1]}-{m[2]}", file=file, row=row)
-    first, last = _MONTHS.index(m[3]) + 1, _MONTHS.index(m[4]) + 1
+    first, last = MONTHS.index(m[3]) + 1, MONTHS.index(m[4]) + 1
     # Fiscal months run April (0) to March (11).
     if (first - 4) % 12 > (last - 4) % 12:
         raise DataError(Problem(file, row, "period", expected, repr(period)))
     first_year = start_year if first >= 4 else start_year + 1
     last_year = start_year if last >= 4 else start_year + 1
-    end = (pd.Timestamp(year=last_year, month=last, day=1) + pd.offsets.MonthEnd(0)).date()
-    return m[0], f"{first_year}-{first:02d}-01", end.isoformat()
-
-
-def _grade(reliability: str, *, file: str, row: int) -> str:
-    """Return the grade letter (A, B or C) at the start of a reliability cell."""
-    grade = reliability[:1]
-    if grade not in ("A", "B", "C") or reliability[1:2] not in ("", " "):
-        raise DataError(Problem(file, row, "reliability", "a grade A, B or C", repr(reliability)))
-    return grade
+    return m[0], f"{first_year}-{first:02d}-01", month_end(last_year, last)
 
 
 def _bn_to_usd(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
@@ -271,7 +268,7 @@ def _published(ctx: RawContext, eidb: pd.DataFrame) -> pd.DataFrame:
     rows, checked, skipped = [], 0, []
     for i, r in pub.iterrows():
         line = int(i) + 2
-        grade = _grade(r["reliability"], file=file, row=line)
+        grade = grade_letter(r["reliability"], file=file, row=line)
         if r["period_type"] == "calendar year":
             skipped.append(f"{r['period']} (calendar year; taken from the Comtrade file itself)")
             continue
@@ -418,11 +415,10 @@ def build_india_japan_trade(ctx: RawContext) -> pd.DataFrame:
     out.insert(1, "partner_iso3", "JPN")
     # Rule: a figure derived from a data file is preferred to a transcribed one for the same
     # period, basis and flow; among transcribed figures, grade A before grade B.
-    order = out.assign(_rank=out["grade"].map(GRADE_PREFERENCE)).sort_values(
-        "_rank", kind="mergesort"
+    first = first_by_rank(
+        out, [out["grade"].map(GRADE_PREFERENCE)], ["period_basis", "period", "flow"]
     )
-    first = ~order.duplicated(["period_basis", "period", "flow"])
-    out["is_preferred"] = first.reindex(out.index).map({True: "true", False: "false"})
+    out["is_preferred"] = first.map({True: "true", False: "false"})
     ctx.log(
         f"  india_japan_trade: {len(eidb)} EIDB + {len(published)} published + "
         f"{len(calendar)} Comtrade rows = {len(out)} rows"
