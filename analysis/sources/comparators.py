@@ -165,7 +165,7 @@ def build_india_china_trade_imf(ctx: RawContext) -> pd.DataFrame:
             "year": pair["year"],
             "flow": pair["Indicator Code"].map(DOTS_INDICATORS),
             "value_usd": value.where(~corrupted).round().astype("Int64"),
-            "is_suspect": (corrupted | caution).map({True: "true", False: "false"}),
+            "is_suspect": corrupted | caution,
             "source_id": "imf_dots_ind_chn",
         }
     )

@@ -199,7 +199,7 @@ def build_japan_fdi_india(ctx: RawContext) -> pd.DataFrame:
                                 f"neither for {row['period']}"))  # fmt: skip
     ranks = [out["grade"].map(GRADE_ORDER), out["source_id"].map(SOURCE_ORDER)]
     first = first_by_rank(out, ranks, ["period", "basis"])
-    out["is_preferred"] = first.map({True: "true", False: "false"})
+    out["is_preferred"] = first
     ctx.log(f"  japan_fdi_india: {len(out)} rows, {int((~first).sum())} marked not preferred")
     return out
 

@@ -94,7 +94,12 @@ PACKAGE_META = {
 
 
 def _csv_text(frame: pd.DataFrame) -> str:
-    """Write a frame as CSV text with fixed quoting and line endings (byte-stable)."""
+    """Write a frame as CSV text with fixed quoting and line endings (byte-stable).
+
+    Boolean columns are written ``true``/``false``, as Table Schema reads them.
+    """
+    flags = frame.select_dtypes(include=["bool", "boolean"]).columns
+    frame = frame.assign(**{c: frame[c].map({True: "true", False: "false"}) for c in flags})
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buf.getvalue()

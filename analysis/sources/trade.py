@@ -418,7 +418,7 @@ def build_india_japan_trade(ctx: RawContext) -> pd.DataFrame:
     first = first_by_rank(
         out, [out["grade"].map(GRADE_PREFERENCE)], ["period_basis", "period", "flow"]
     )
-    out["is_preferred"] = first.map({True: "true", False: "false"})
+    out["is_preferred"] = first
     ctx.log(
         f"  india_japan_trade: {len(eidb)} EIDB + {len(published)} published + "
         f"{len(calendar)} Comtrade rows = {len(out)} rows"
@@ -589,7 +589,7 @@ def build_comtrade_quadrennial(ctx: RawContext) -> pd.DataFrame:
             "importer_iso3": raw["imp"],
             "year": raw["year"],
             "value_usd": value.astype("int64"),
-            "is_zero_reported": (value == 0).map({True: "true", False: "false"}),
+            "is_zero_reported": value == 0,
             "agreement": raw["agreement"],
             "source_id": "penppml_comtrade",
         }
