@@ -339,28 +339,20 @@ def check_oda_rank(claim: pd.Series, tables: Tables) -> Result:
 
 
 def _ratio_tables(tables: Tables) -> pd.DataFrame:
-    fiscal = trends.fiscal_totals(tables["india_trade_hs2"], ["JPN", "CHN"])
-    quad, imf = tables["comtrade_quadrennial"], tables["india_china_trade_imf"]
-    ij = pd.concat([
-        trends.fiscal_partner_totals(fiscal, "JPN"),
-        trends.reporter_totals(tables["india_trade_by_partner_2019"], reporter="IND",
-                               partner="JPN", basis="UN Comtrade, India-reported (calendar)"),
-    ])  # fmt: skip
-    ic = pd.concat([
-        trends.fiscal_partner_totals(fiscal, "CHN"),
-        trends.reporter_totals(imf[~imf["is_suspect"]], reporter="IND", partner="CHN",
-                               basis="IMF DOTS, India-reported (calendar)"),
-    ])  # fmt: skip
-    jc = pd.concat([trends.calendar_pair_totals(quad, "JPN", "CHN"),
-                    trends.japan_china_totals(tables["japan_china_trade"])])  # fmt: skip
-    return trends.pair_ratios(ij, ic, jc)
+    return trends.comparison_ratios(
+        hs2=tables["india_trade_hs2"],
+        quad=tables["comtrade_quadrennial"],
+        by_partner_2019=tables["india_trade_by_partner_2019"],
+        imf=tables["india_china_trade_imf"],
+        japan_china=tables["japan_china_trade"],
+    )
 
 
 @check("C08")
 def check_one_fifth(claim: pd.Series, tables: Tables) -> Result:
     """Check the upper bound on the latest fiscal year; report every year and basis."""
     ratios = _ratio_tables(tables)
-    rows = ratios[ratios["comparison"] == "of India–China"]
+    rows = ratios[ratios["comparison"] == "of India–China"].dropna(subset=["ratio"])
     bound = float(claim["claimed_value"])
     found = tuple(
         Measurement(r.ratio, "ratio", f"{r.numerator_basis} / {r.denominator_basis}", r.period,
@@ -382,7 +374,7 @@ def check_one_fifth(claim: pd.Series, tables: Tables) -> Result:
 def check_five_percent(claim: pd.Series, tables: Tables) -> Result:
     """Check the ratio to Japan–China trade; primary: each pair reported by one partner."""
     ratios = _ratio_tables(tables)
-    rows = ratios[ratios["comparison"] == "of Japan–China"]
+    rows = ratios[ratios["comparison"] == "of Japan–China"].dropna(subset=["ratio"])
     claimed, tol = float(claim["claimed_value"]), _tolerance(claim)
     found = tuple(
         Measurement(r.ratio, "ratio", f"{r.numerator_basis} / {r.denominator_basis}", r.period,

@@ -15,6 +15,7 @@ from analysis.errors import DataError, Problem
 __all__ = [
     "bilateral_long_run",
     "calendar_pair_totals",
+    "comparison_ratios",
     "fiscal_partner_totals",
     "fiscal_totals",
     "japan_china_totals",
@@ -423,3 +424,52 @@ def fiscal_partner_totals(totals: pd.DataFrame, partner: str) -> pd.DataFrame:
     return rows[["period", "total_usd", "source_id"]].assign(
         basis="India-reported, fiscal year (EIDB)"
     )
+
+
+def comparison_ratios(
+    *,
+    hs2: pd.DataFrame,
+    quad: pd.DataFrame,
+    by_partner_2019: pd.DataFrame,
+    imf: pd.DataFrame,
+    japan_china: pd.DataFrame,
+) -> pd.DataFrame:
+    """Compute India–Japan trade relative to India–China and Japan–China on every basis.
+
+    India–Japan: India's fiscal years (EIDB), UN Comtrade every four years (each direction
+    as its exporter reports) and UN Comtrade 2019 (India-reported). India–China: the same
+    fiscal and four-yearly series, and the IMF's figures as India and as China report them
+    (1981–1999 left out: flagged suspect). Japan–China: UN Comtrade every four years and
+    every measure of ``japan_china_trade``.
+
+    Parameters
+    ----------
+    hs2, quad, by_partner_2019, imf, japan_china
+        The tables ``india_trade_hs2``, ``comtrade_quadrennial``,
+        ``india_trade_by_partner_2019``, ``india_china_trade_imf``, ``japan_china_trade``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Output of :func:`pair_ratios`: one row per comparison, period and pair of bases.
+    """
+    fiscal = fiscal_totals(hs2, ["JPN", "CHN"])
+    reliable = imf[~imf["is_suspect"]]
+    india_japan = pd.concat([
+        fiscal_partner_totals(fiscal, "JPN"),
+        calendar_pair_totals(quad, "IND", "JPN"),
+        reporter_totals(by_partner_2019, reporter="IND", partner="JPN",
+                        basis="UN Comtrade, India-reported (calendar)"),
+    ])  # fmt: skip
+    india_china = pd.concat([
+        fiscal_partner_totals(fiscal, "CHN"),
+        calendar_pair_totals(quad, "IND", "CHN"),
+        reporter_totals(reliable, reporter="IND", partner="CHN",
+                        basis="IMF DOTS, India-reported (calendar)"),
+        reporter_totals(reliable, reporter="CHN", partner="IND",
+                        basis="IMF DOTS, China-reported (calendar)"),
+    ])  # fmt: skip
+    japan_china_totals_all = pd.concat(
+        [calendar_pair_totals(quad, "JPN", "CHN"), japan_china_totals(japan_china)]
+    )
+    return pair_ratios(india_japan, india_china, japan_china_totals_all)
