@@ -53,4 +53,5 @@ clean:
 BENCH_ROWS ?= 1000000 10000000
 .PHONY: bench
 bench: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_data
 	$(BIN)/python -m benchmarks.bench_panel --rows $(BENCH_ROWS)

@@ -397,7 +397,8 @@ def load(name: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 
 def _stamp(data_dir: Path) -> tuple[int, ...]:
     """Return the modification times of the folder's files: a changed file is read again."""
-    return tuple(p.stat().st_mtime_ns for p in sorted(data_dir.glob("*.csv")))
+    files = sorted([*data_dir.glob("*.csv"), *data_dir.glob("*.parquet")])
+    return tuple(p.stat().st_mtime_ns for p in files)
 
 
 @cache
@@ -405,13 +406,17 @@ def _load_cached(name: str, data_dir_str: str, stamp: tuple[int, ...]) -> pd.Dat
     data_dir = Path(data_dir_str)
     res = _resource(name, data_dir)
     path = data_dir / res["path"]
-    header, rows = read_csv_text(path)
     lookups = {}
     for fk in res["schema"].get("foreignKeys", []):
         col = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
         ref = fk["reference"]
         ref_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
         lookups[col] = set(_load_cached(ref["resource"], data_dir_str, stamp)[ref_field])
+    if res.get("format") == "parquet":
+        from analysis import columnar
+
+        return columnar.read_table(path, res["schema"], file=str(path), lookups=lookups)
+    header, rows = read_csv_text(path)
     return parse_table(header, rows, res["schema"], file=str(path), lookups=lookups)
 
 

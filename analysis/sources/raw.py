@@ -63,6 +63,17 @@ def read_raw(
     DataError
         If the file is missing, changed since it was registered, or its header differs.
     """
+    path = _checked_path(raw_dir, registry, source_id)
+    header, rows = read_csv_text(path, delimiter=delimiter)
+    if header != list(columns):
+        raise DataError(
+            Problem(str(path), 1, None, f"the header {','.join(columns)}", ",".join(header))
+        )
+    return pd.DataFrame(rows, columns=header, dtype="str")
+
+
+def _checked_path(raw_dir: Path, registry: pd.DataFrame, source_id: str) -> Path:
+    """Return a registered raw file's path after checking that it exists and is unchanged."""
     entry = registry.loc[source_id]
     path = raw_dir / entry["raw_path"]
     if not path.is_file():
@@ -79,12 +90,63 @@ def read_raw(
                 digest,
             )
         )
-    header, rows = read_csv_text(path, delimiter=delimiter)
+    return path
+
+
+def read_raw_columnar(
+    raw_dir: Path, registry: pd.DataFrame, source_id: str, columns: Sequence[str]
+) -> pd.DataFrame:
+    """Read a large registered raw CSV (optionally gzip) as text columns with pyarrow.
+
+    The same checks as :func:`read_raw` (checksum, exact header, one record per line, every
+    row with as many fields as the header), but columnar: millions of rows in seconds,
+    without a Python object per cell.
+
+    Parameters
+    ----------
+    raw_dir
+        The raw sources folder.
+    registry
+        The sources register, indexed by ``source_id``.
+    source_id
+        The source to read.
+    columns
+        The exact header expected, in order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as text (blank cells are empty strings), every row of the file.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, changed, has another header or a malformed row.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    path = _checked_path(raw_dir, registry, source_id)
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(len(columns))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as err:
+        raise DataError(Problem(str(path), None, None, "well-formed CSV", str(err))) from None
+    header = [table.column(i)[0].as_py() for i in range(table.num_columns)]
     if header != list(columns):
         raise DataError(
             Problem(str(path), 1, None, f"the header {','.join(columns)}", ",".join(header))
         )
-    return pd.DataFrame(rows, columns=header, dtype="str")
+    frame = table.slice(1).rename_columns(header).to_pandas()
+    return frame.astype("str")
 
 
 def apply_corrections(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.sources.raw import Log, apply_corrections, read_raw
+from analysis.sources.raw import Log, apply_corrections, read_raw, read_raw_columnar
 
 
 @dataclass
@@ -48,6 +48,31 @@ class RawContext:
             )
         return self.cache[source_id]
 
+    def read_columnar(self, source_id: str, columns: list[str]) -> pd.DataFrame:
+        """Read a large registered raw file column-wise (checksum and header checked).
+
+        Corrections are applied as for :meth:`read`.
+
+        Parameters
+        ----------
+        source_id
+            The source's key in ``data/sources.csv``.
+        columns
+            The exact header expected.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The raw table as text.
+        """
+        if source_id not in self.cache:
+            frame = read_raw_columnar(self.raw_dir, self.registry, source_id, columns)
+            self.log(f"  read {self.path(source_id)}: {len(frame)} rows")
+            self.cache[source_id] = apply_corrections(
+                frame, self.corrections, source_id, file=self.path(source_id), log=self.log
+            )
+        return self.cache[source_id]
+
     def path(self, source_id: str) -> str:
         """Return the raw file's path as shown in messages (relative to the raw folder).
 
@@ -75,3 +100,6 @@ class TableSpec:
     sources: tuple[str, ...]
     build: Callable[[RawContext], pd.DataFrame] | None = None
     sort_by: tuple[str, ...] = ()
+    # "csv", or "parquet" for a table too large to keep as text (read and validated
+    # column-wise by analysis.data.load).
+    format: str = "csv"

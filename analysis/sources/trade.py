@@ -505,8 +505,39 @@ def build_country_codes(ctx: RawContext) -> pd.DataFrame:
                     "codes not already given by UN Comtrade", ", ".join(overlap))
         )  # fmt: skip
     added = additions.assign(source_id="penppml_comtrade")
-    ctx.log(f"  {len(from_comtrade)} codes from UN Comtrade 2019 + {len(added)} added by hand")
-    return pd.concat([from_comtrade, added], ignore_index=True)
+    known = pd.concat([from_comtrade, added], ignore_index=True)
+    dots = _dots_codes(ctx, set(known["iso3"]))
+    ctx.log(f"  {len(from_comtrade)} codes from UN Comtrade 2019 + {len(added)} added by hand "
+            f"+ {len(dots)} from IMF DOTS")  # fmt: skip
+    return pd.concat([known, dots], ignore_index=True)
+
+
+_DOTS_KIND = {
+    "economy": "country_or_area",
+    "former_economy": "country_or_area",
+    "aggregate": "aggregate",
+    "unallocated": "unspecified",
+}
+
+
+def _dots_codes(ctx: RawContext, known: set[str]) -> pd.DataFrame:
+    """Return the IMF DOTS codes not yet listed, one name each (the current economy first)."""
+    from analysis.sources.dots import NAME_COLUMNS, area_codes
+
+    register = ctx.registers["dots_area_codes"].set_index("imf_name")
+    names = area_codes(ctx.read("imf_dots_names", NAME_COLUMNS), register.reset_index(),
+                       file=ctx.path("imf_dots_names"))  # fmt: skip
+    order = {"economy": 0, "former_economy": 1, "aggregate": 2, "unallocated": 3}
+    names = names.sort_values("kind", key=lambda k: k.map(order), kind="mergesort")
+    new = names[~names["code"].isin(known)].drop_duplicates("code")
+    reason = [
+        register.loc[n, "reason"] if n in register.index
+        else "ISO 3166 code of the IMF DOTS name (dots_name_to_iso3.csv)"
+        for n in new["imf_name"]
+    ]  # fmt: skip
+    return pd.DataFrame({"iso3": new["code"], "name": new["imf_name"],
+                         "kind": new["kind"].map(_DOTS_KIND), "reason": reason,
+                         "source_id": "imf_dots_names"})  # fmt: skip
 
 
 FLOW = field("flow", "string", "Direction from the reporter's side.", enum=["export", "import"])
@@ -676,7 +707,7 @@ COUNTRY_CODES = TableSpec(
         "primaryKey": ["iso3"],
         "foreignKeys": [SOURCE_FK],
     },
-    sources=("comtrade_ind_2019", "penppml_comtrade"),
+    sources=("comtrade_ind_2019", "penppml_comtrade", "imf_dots_names"),
     build=build_country_codes,
     sort_by=("iso3",),
 )
