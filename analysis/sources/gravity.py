@@ -13,6 +13,22 @@ Rules, in words:
   shipped: :func:`analysis.gravity.prepare` derives the same grouping from the codes.
 * ``gegravity_sample_2006`` is the gegravity package's example cross-section (30
   countries, 2006, domestic flows included), columns renamed, values unchanged.
+* ``geodist_pairs`` keeps every directed pair of CEPII's GeoDist ``dist_cepii`` (Mayer
+  and Zignago 2011), own pairs included, under the file's standardised codes ``iso3_o``
+  and ``iso3_d`` (ROM→ROU, ZAR→COD, TMP→TLS, PAL→PSE; YUG stays YUG). ``distance_km`` is
+  the population-weighted ``distw``; where ``distw`` is blank (every pair of Cocos
+  Islands, Christmas Island, Macao, Montserrat and Pitcairn) it falls back to the
+  distance between capitals ``distcap``, as the Advanced Guide's panel does for Macao;
+  the fallbacks are counted in the log. ``distance_simple_km`` is ``dist`` (main
+  cities). ``common_language`` is ``comlang_off`` (a common official language). The
+  other nine columns of the file are not used and not shipped.
+* ``rta_pairs`` keeps the undirected pair-years 1986–2020 of the WTO RTA expansion in
+  which at least one agreement is in force (a pair-year absent from the table has
+  none): 1986 is the first year of the Advanced Guide's panel, and 2021 is left out
+  because the export ends in March 2021. ``rta_any`` counts every agreement, partial-
+  scope agreements (PSA) included, so it is 1 on every row; ``rta_excl_psa`` is 1 where
+  at least one free-trade agreement, customs union or economic-integration agreement is
+  in force. The agreement counts, types and ids are not shipped.
 """
 
 from __future__ import annotations
@@ -45,6 +61,16 @@ AGTPA_DUMMIES = {
     "rta_lag12": "rta_lag12",
 }
 GEGRAVITY_DUMMIES = ("pta", "contiguity", "common_language", "international")
+GEODIST_COLUMNS = [
+    "iso_o", "iso_d", "iso3_o", "iso3_d", "contig", "comlang_off", "comlang_ethno", "colony",
+    "comcol", "curcol", "col45", "smctry", "dist", "distcap", "distw", "distwces",
+]  # fmt: skip
+GEODIST_DUMMIES = {"contig": "contiguity", "comlang_off": "common_language", "colony": "colony"}
+RTA_COLUMNS = [
+    "iso3_a", "iso3_b", "year", "rta_any", "rta_excl_psa", "n_agreements", "types", "rta_ids",
+]  # fmt: skip
+# The first year of the Advanced Guide's panel, and the last complete year of the export.
+RTA_YEARS = (1986, 2020)
 
 
 def _dummy(raw: pd.DataFrame, column: str, *, file: str) -> pd.Series:
@@ -167,6 +193,99 @@ def build_gegravity_sample(ctx: RawContext) -> pd.DataFrame:
     return out
 
 
+def build_geodist_pairs(ctx: RawContext) -> pd.DataFrame:
+    """Derive the directed GeoDist pairs: distances, contiguity, language, colonial ties.
+
+    Parameters
+    ----------
+    ctx
+        The raw sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per exporter × importer (own pairs included) under the standardised codes.
+    """
+    file = ctx.path("cepii_geodist")
+    raw = ctx.read("cepii_geodist", GEODIST_COLUMNS)
+    weighted = to_number(raw, "distw", file=file)
+    capitals = _positive(raw, "distcap", file=file, allow_zero=False)
+    fallback = weighted.isna()
+    refuse_rows(raw, weighted <= 0, "distw", "a number > 0 or blank", file=file)
+    out = pd.DataFrame(
+        {
+            "exporter_iso3": raw["iso3_o"],
+            "importer_iso3": raw["iso3_d"],
+            "distance_km": weighted.fillna(capitals),
+            "distance_simple_km": _positive(raw, "dist", file=file, allow_zero=False),
+        }
+    )
+    for src, ours in GEODIST_DUMMIES.items():
+        out[ours] = _dummy(raw, src, file=file)
+    out["source_id"] = "cepii_geodist"
+    dup = out.duplicated(["exporter_iso3", "importer_iso3"])
+    refuse_rows(raw, dup, "iso3_d", "each standardised pair once", file=file)
+    codes = sorted(set(out["exporter_iso3"]))
+    if len(out) != len(codes) ** 2:
+        raise DataError(Problem(file, None, "iso3_o,iso3_d", f"{len(codes)}² pairs", f"{len(out)}"))
+    renamed = raw.loc[raw["iso_o"] != raw["iso3_o"], ["iso_o", "iso3_o"]].drop_duplicates()
+    ctx.log(
+        f"  {file}: {len(raw)} rows in, {len(out)} rows out ({len(codes)} codes; "
+        f"{', '.join(f'{a}→{b}' for a, b in renamed.itertuples(index=False))} as in iso3_o); "
+        f"distw blank on {int(fallback.sum())} pairs "
+        f"({', '.join(sorted(set(raw.loc[fallback & (raw['iso3_o'] == raw['iso3_d']), 'iso3_o'])))}"
+        " with everyone): distance_km falls back to distcap there"
+    )
+    return out
+
+
+def build_rta_pairs(ctx: RawContext) -> pd.DataFrame:
+    """Derive the undirected pair-years with a trade agreement in force, 1986–2020.
+
+    Parameters
+    ----------
+    ctx
+        The raw sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair (``iso3_a`` < ``iso3_b``) and year with at least one agreement.
+    """
+    file = ctx.path("wto_rta")
+    raw = ctx.read("wto_rta", RTA_COLUMNS)
+    years = pd.to_numeric(raw["year"], errors="coerce")
+    refuse_rows(raw, years.isna(), "year", "a year", file=file)
+    refuse_rows(raw, raw["iso3_a"] >= raw["iso3_b"], "iso3_b", "a code after iso3_a",
+                file=file)  # fmt: skip
+    any_rta = _dummy(raw, "rta_any", file=file)
+    refuse_rows(raw, any_rta != 1, "rta_any", "1 (only pair-years in force are listed)",
+                file=file)  # fmt: skip
+    keep = years.between(*RTA_YEARS)
+    sub = raw[keep]
+    out = pd.DataFrame(
+        {
+            "iso3_a": sub["iso3_a"],
+            "iso3_b": sub["iso3_b"],
+            "year": years[keep].astype("int64"),
+            "rta_any": any_rta[keep],
+            "rta_excl_psa": _dummy(sub, "rta_excl_psa", file=file),
+            "source_id": "wto_rta",
+        }
+    )
+    dup = out.duplicated(["iso3_a", "iso3_b", "year"])
+    refuse_rows(sub, dup, "year", "each pair and year once", file=file)
+    before, after = years < RTA_YEARS[0], years > RTA_YEARS[1]
+    ctx.log(
+        f"  {file}: {len(raw)} rows in, {len(out)} rows out (years {RTA_YEARS[0]}-"
+        f"{RTA_YEARS[1]}; {int(before.sum())} rows before {RTA_YEARS[0]} and "
+        f"{int(after.sum())} of {', '.join(map(str, sorted(set(years[after].astype(int)))))} "
+        f"(incomplete: the export ends in March 2021) not used); "
+        f"{int((out['rta_excl_psa'] == 0).sum())} pair-years with partial-scope agreements only"
+    )
+    return out
+
+
 def _indicator(name: str, description: str) -> dict:
     return field(name, "integer", description, enum=[0, 1])
 
@@ -273,4 +392,88 @@ GEGRAVITY_SAMPLE_2006 = TableSpec(
     sources=("gegravity_sample",),
     build=build_gegravity_sample,
     sort_by=("year", "exporter_iso3", "importer_iso3"),
+)
+
+GEODIST_PAIRS = TableSpec(
+    name="geodist_pairs",
+    title="Bilateral distances and ties between 224 countries (CEPII GeoDist)",
+    description=(
+        "Every directed pair of CEPII's GeoDist dist_cepii file (Mayer and Zignago 2011, "
+        "'Notes on CEPII's distances measures: the GeoDist database', CEPII Working Paper "
+        "2011-25), own pairs included, under current ISO codes (ROM→ROU, ZAR→COD, TMP→TLS, "
+        "PAL→PSE; YUG is Serbia and Montenegro as of 2004). Population-weighted distance, "
+        "with the distance between capitals where GeoDist has no weighted distance (every "
+        "pair of CCK, CXR, MAC, MSR and PCN: 2,215 pairs); distance between main cities; "
+        "contiguity, common official language and colonial link. Time-invariant."
+    ),
+    schema={
+        "fields": [
+            iso3("exporter_iso3", "Origin country (GeoDist iso3_o)."),
+            iso3(
+                "importer_iso3",
+                "Destination country (GeoDist iso3_d); equal to the origin "
+                "for the internal distance.",
+            ),  # fmt: skip
+            field(
+                "distance_km",
+                "number",
+                "Population-weighted great-circle distance (GeoDist distw); distance between "
+                "capitals (distcap) where distw is blank.",
+                unit="km",
+                minimum=0,
+            ),
+            field(
+                "distance_simple_km",
+                "number",
+                "Great-circle distance between the main cities (GeoDist dist).",
+                unit="km",
+                minimum=0,
+            ),
+            _indicator("contiguity", "1 if the two share a border (GeoDist contig)."),
+            _indicator("common_language", "1 if they share an official language (comlang_off)."),
+            _indicator("colony", "1 if they ever had a colonial link (GeoDist colony)."),
+            source_id(),
+        ],
+        "primaryKey": ["exporter_iso3", "importer_iso3"],
+        "foreignKeys": [SOURCE_FK],
+    },
+    sources=("cepii_geodist",),
+    build=build_geodist_pairs,
+    sort_by=("exporter_iso3", "importer_iso3"),
+)
+
+RTA_PAIRS = TableSpec(
+    name="rta_pairs",
+    title="Country pairs with a regional trade agreement in force, 1986–2020 (WTO RTA database)",
+    description=(
+        "Undirected country pairs and years, 1986-2020, in which at least one regional "
+        "trade agreement notified to the WTO is in force, expanded from the WTO Regional "
+        "Trade Agreements database export of about March 2021 (blocs expanded to their "
+        "members in each year). A pair-year that is not listed has no agreement. rta_any "
+        "counts partial-scope agreements too; rta_excl_psa only free-trade agreements, "
+        "customs unions and economic-integration agreements."
+    ),
+    schema={
+        "fields": [
+            iso3("iso3_a", "One party (the code that sorts first)."),
+            iso3("iso3_b", "The other party (the code that sorts last)."),
+            field("year", "year", "Calendar year.", minimum=RTA_YEARS[0], maximum=RTA_YEARS[1]),
+            _indicator(
+                "rta_any",
+                "1: at least one agreement of any type in force (always 1 "
+                "here; pairs without one are not listed).",
+            ),  # fmt: skip
+            _indicator(
+                "rta_excl_psa",
+                "1 if at least one agreement other than a partial-scope "
+                "agreement (an FTA, customs union or EIA) is in force.",
+            ),  # fmt: skip
+            source_id(),
+        ],
+        "primaryKey": ["iso3_a", "iso3_b", "year"],
+        "foreignKeys": [SOURCE_FK],
+    },
+    sources=("wto_rta",),
+    build=build_rta_pairs,
+    sort_by=("iso3_a", "iso3_b", "year"),
 )
