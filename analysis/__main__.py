@@ -6,9 +6,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, NOTEBOOK_DIR, REPORT_DIR
 from analysis.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +54,26 @@ def _claims(fmt: str, data_dir: Path) -> str:
     from analysis import claims, data
 
     results = claims.run(claims.Tables(data_dir=data_dir))
-    ledger = claims.ledger(results, data.load("claims", data_dir=data_dir))
+    return format_ledger(claims.ledger(results, data.load("claims", data_dir=data_dir)), fmt)
+
+
+def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
+    """Format the claims ledger as the ``claims`` command prints it.
+
+    Parameters
+    ----------
+    ledger
+        Output of :func:`analysis.claims.ledger`.
+    fmt
+        ``table``, ``csv``, ``json`` or ``markdown``.
+
+    Returns
+    -------
+    str
+        The text, without a final newline.
+    """
+    from analysis import claims
+
     if fmt == "csv":
         return ledger.to_csv(index=False, lineterminator="\n").rstrip("\n")
     if fmt == "json":

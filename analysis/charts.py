@@ -7,6 +7,7 @@ axis and writes a source line, built from the rows' ``source_id``, under the cha
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -21,9 +22,14 @@ from analysis.errors import DataError, Problem, require_columns
 from analysis.style import BALANCE_COLOUR, add_source_line, country_colour, new_axes
 
 __all__ = [
+    "plot_aid_by_donor",
+    "plot_both_reporters",
     "plot_claims",
     "plot_headline",
     "plot_lines",
+    "plot_mirror_gap",
+    "plot_partner_rank_series",
+    "plot_potential_by_year",
     "plot_potential_comparison",
     "plot_potential_over_time",
     "plot_partner_rank",
@@ -144,7 +150,8 @@ def plot_headline(
         )
         ax.bar_label(container, fmt="%.1f", fontsize=8, padding=2)
     ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xticks(x, df["label"])
+    # Wrapped so that long basis names ("India-reported, fiscal year 2020-21") never collide.
+    ax.set_xticks(x, [textwrap.fill(str(label), 16) for label in df["label"]])
     ax.yaxis.set_major_formatter(_BN_AXIS)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
     ax.margins(y=0.15)
@@ -325,6 +332,84 @@ def plot_lines(
     return _finish(ax, df, title, ylabel, sources)
 
 
+AID_COLUMNS = ["recipient_iso3", "donor_code", "donor_name", "year", "measure", "value_usd",
+               "source_id"]  # fmt: skip
+_MN_AXIS = FuncFormatter(lambda v, _: f"{v:,.0f}")
+
+
+def plot_aid_by_donor(
+    df: pd.DataFrame,
+    *,
+    n: int = 4,
+    donors: list[str] | None = None,
+    highlight: str = "JPN",
+    window: tuple[int, int] | None = None,
+    window_label: str = "years checked",
+    sources: Mapping[str, str] | None = None,
+    ax: plt.Axes | None = None,
+) -> Figure:
+    """Plot the net bilateral aid a recipient got from its largest donors, year by year.
+
+    Parameters
+    ----------
+    df
+        The ``oda_india_by_donor`` table (or rows like it, for one recipient): its
+        ``net_bilateral_oda`` rows are drawn.
+    n
+        How many donors to draw: those with the largest net flows summed over the years in
+        ``df``. Ignored when ``donors`` is given.
+    donors
+        The donor codes to draw, in legend order.
+    highlight
+        The donor drawn with a thicker line.
+    window
+        First and last year of a span to shade (for example the years a claim is checked
+        on), or ``None``.
+    window_label
+        The shaded span's label.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: one line per donor in its country colour (grey for donors without one),
+        each line's ``gid`` its donor code, a year without a flow a gap; a line at zero
+        (``gid`` ``zero``), since net flows can be negative.
+    """
+    _require(df, AID_COLUMNS, "aid_by_donor")
+    flows = df[df["measure"] == "net_bilateral_oda"]
+    recipients = list(dict.fromkeys(flows["recipient_iso3"]))
+    if len(recipients) != 1:
+        raise DataError(Problem("<aid_by_donor input>", None, "recipient_iso3", "one recipient",
+                                ", ".join(recipients) or "none"))  # fmt: skip
+    if donors is None:
+        totals = flows.groupby("donor_code")["value_usd"].sum()
+        donors = list(totals.sort_values(ascending=False, kind="mergesort").index[:n])
+    shown = flows[flows["donor_code"].isin(donors)]
+    years = np.arange(int(flows["year"].min()), int(flows["year"].max()) + 1)
+    ax = new_axes(ax, figsize=(9.0, 5.0))
+    if window is not None:
+        ax.axvspan(window[0] - 0.5, window[1] + 0.5, color="#EEEEEE", zorder=0, gid="window")
+        ax.text((window[0] + window[1]) / 2, 0.98, window_label, transform=ax.get_xaxis_transform(),
+                ha="center", va="top", fontsize=8, color="#555555")  # fmt: skip
+    for code in donors:
+        rows = shown[shown["donor_code"] == code]
+        values = rows.set_index("year")["value_usd"].astype("float64").reindex(years) / 1e6
+        name = rows["donor_name"].iloc[0] if len(rows) else code
+        ax.plot(years, values, color=country_colour(code), linewidth=2.4 if code == highlight
+                else 1.5, label=name, gid=code)  # fmt: skip
+    ax.axhline(0, color="#333333", linewidth=0.8, gid="zero")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.yaxis.set_major_formatter(_MN_AXIS)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    title = f"Net bilateral aid to {country_name(recipients[0])} from its largest DAC donors"
+    return _finish(ax, shown, title, "US$ million (current), net disbursements", sources)
+
+
 def plot_top_products(
     df: pd.DataFrame,
     *,
@@ -473,7 +558,8 @@ RATIO_COLUMNS = ["exporter_iso3", "importer_iso3", "year", "ratio", "ratio_low",
 _RATIO_AXIS = FuncFormatter(lambda v, _: f"{v:g}")
 
 
-def _finish_potential(ax: plt.Axes, df: pd.DataFrame, title: str) -> Figure:
+def _finish_potential(ax: plt.Axes, df: pd.DataFrame, title: str,
+                      coverage: str = "Manufacturing only.") -> Figure:  # fmt: skip
     """Title the chart, draw the 'as predicted' line, add the source line."""
     ax.set_title(title)
     fig = ax.get_figure()
@@ -481,9 +567,26 @@ def _finish_potential(ax: plt.Axes, df: pd.DataFrame, title: str) -> Figure:
         fig,
         citation(df["source_id"])
         + ". Model: PPML structural gravity, exporter-year and importer-year effects; "
-        "intervals: 95%, from the coefficients' uncertainty. Manufacturing only.",
+        f"intervals: 95%, from the coefficients' uncertainty. {coverage}",
     )
     return fig
+
+
+def _ratio_lines(ax: plt.Axes, df: pd.DataFrame) -> None:
+    """Draw one line of actual / predicted per directed pair, with its interval band."""
+    for (exp, imp), grp in df.groupby(["exporter_iso3", "importer_iso3"], sort=True):
+        grp = grp.sort_values("year")
+        label = f"{country_name(exp)} → {country_name(imp)}"
+        colour = country_colour(exp)
+        ax.fill_between(grp["year"], grp["ratio_low"], grp["ratio_high"], color=colour,
+                        alpha=0.2, linewidth=0, gid=f"{exp}-{imp}-interval")  # fmt: skip
+        ax.plot(grp["year"], grp["ratio"], marker="o", color=colour, label=label,
+                gid=f"{exp}-{imp}")  # fmt: skip
+    ax.axhline(1, color="#333333", linewidth=0.8, linestyle="--")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(_RATIO_AXIS)
+    ax.yaxis.set_minor_formatter(_RATIO_AXIS)
+    ax.set_ylabel("Actual / predicted trade (log scale)")
 
 
 def plot_potential_over_time(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
@@ -505,22 +608,51 @@ def plot_potential_over_time(df: pd.DataFrame, *, ax: plt.Axes | None = None) ->
     """
     _require(df, RATIO_COLUMNS, "potential_over_time")
     ax = new_axes(ax, figsize=(8.0, 4.8))
-    for (exp, imp), grp in df.groupby(["exporter_iso3", "importer_iso3"], sort=True):
-        grp = grp.sort_values("year")
-        label = f"{country_name(exp)} → {country_name(imp)}"
-        colour = country_colour(exp)
-        ax.fill_between(grp["year"], grp["ratio_low"], grp["ratio_high"], color=colour,
-                        alpha=0.2, linewidth=0)  # fmt: skip
-        ax.plot(grp["year"], grp["ratio"], marker="o", color=colour, label=label,
-                gid=f"{exp}-{imp}")  # fmt: skip
-    ax.axhline(1, color="#333333", linewidth=0.8, linestyle="--")
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(_RATIO_AXIS)
-    ax.yaxis.set_minor_formatter(_RATIO_AXIS)
+    _ratio_lines(ax, df)
     ax.set_xticks(sorted(df["year"].unique()))
-    ax.set_ylabel("Actual / predicted trade (log scale)")
     ax.legend(loc="lower left", fontsize=8, frameon=False)
     return _finish_potential(ax, df, "Trade relative to the gravity model's prediction")
+
+
+def plot_potential_by_year(
+    df: pd.DataFrame, *, threshold: float | None = 0.5, ax: plt.Axes | None = None
+) -> Figure:
+    """Plot a pair's actual / predicted total trade in both directions by year, to 2020.
+
+    Parameters
+    ----------
+    df
+        Rows of :func:`analysis.gravity.potential_international` for the two directions of
+        a pair (``exporter_iso3``, ``importer_iso3``, ``year``, ``ratio``, ``ratio_low``,
+        ``ratio_high``, ``source_id``): one line per direction in the exporter's colour,
+        with its interval as a band.
+    threshold
+        A ratio to mark with a dotted line (``0.5``, half the prediction: the claims
+        ledger's "far below"), or ``None``.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure; the ratio axis is logarithmic, with a dashed line at 1 (as predicted).
+    """
+    _require(df, RATIO_COLUMNS, "potential_by_year")
+    ax = new_axes(ax, figsize=(8.0, 4.8))
+    _ratio_lines(ax, df)
+    if threshold is not None:
+        ax.axhline(threshold, color="#777777", linewidth=0.8, linestyle=":",
+                   gid="threshold")  # fmt: skip
+        ax.annotate(f"{threshold:g} × predicted", (df["year"].min(), threshold), xytext=(0, 3),
+                    textcoords="offset points", fontsize=8, color="#555555")  # fmt: skip
+    ax.set_xticks(sorted(df["year"].unique()))
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    first, last = int(df["year"].min()), int(df["year"].max())
+    return _finish_potential(
+        ax, df, f"Total trade relative to the gravity model's prediction, {first}–{last}",
+        coverage="Total merchandise trade, international flows; importer-reported (the "
+        "exporter's figure where the importer reports none).",
+    )  # fmt: skip
 
 
 def plot_potential_comparison(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
@@ -562,3 +694,258 @@ def plot_potential_comparison(df: pd.DataFrame, *, ax: plt.Axes | None = None) -
     return _finish_potential(
         ax, df, f"Trade relative to prediction, {years[0]}: India, Japan and partners"
     )
+
+
+BOTH_REPORTERS_COLUMNS = ["year", "exports_usd", "imports_usd", "is_estimate", "reporter_iso3",
+                          "source_id"]  # fmt: skip
+MIRROR_GAP_COLUMNS = ["exporter_iso3", "importer_iso3", "year", "gap_pct", "is_estimate",
+                      "source_id"]  # fmt: skip
+RANK_SERIES_COLUMNS = ["reporter_iso3", "partner_iso3", "year", "rank", "share_pct", "source_id"]
+# Each reporter's own figures are drawn solid, its partner's (the mirror view) dashed.
+_REPORTER_STYLES = ("-", "--")
+
+
+def _possessive(name: str) -> str:
+    """Return a country name's possessive form (``India's``)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _year_axis(ax: plt.Axes, years: np.ndarray) -> None:
+    """Label a time axis with whole years and fit it to the years drawn."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
+
+
+def _isolated(values: pd.Series) -> list[bool]:
+    """Mark the values with no neighbour on either side, which a line alone would not show."""
+    known = values.notna().to_numpy()
+    before = np.r_[False, known[:-1]]
+    after = np.r_[known[1:], False]
+    return list(known & ~before & ~after)
+
+
+def _log_value_axis(ax: plt.Axes, values: np.ndarray) -> None:
+    """Make the value axis logarithmic with ticks at 1, 2 and 5 times powers of ten."""
+    ax.set_yscale("log")
+    shown = values[np.isfinite(values) & (values > 0)]
+    lo, hi = float(shown.min()), float(shown.max())
+    exponents = range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1)
+    ticks = [m * 10.0**e for e in exponents for m in (1, 2, 5)]
+    ax.set_yticks([t for t in ticks if lo / 2 <= t <= hi * 2])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,g}"))
+    ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+
+
+def plot_both_reporters(
+    df: pd.DataFrame,
+    *,
+    log: bool = True,
+    sources: Mapping[str, str] | None = None,
+    ax: plt.Axes | None = None,
+) -> Figure:
+    """Plot a pair's exports and imports year by year as each of the two sides reports them.
+
+    Parameters
+    ----------
+    df
+        Output of :func:`analysis.bilateral.both_reporters` for a pair ``a``, ``b``:
+        ``year``, ``exports_usd`` (``a`` → ``b``), ``imports_usd`` (``b`` → ``a``),
+        ``is_estimate``, ``reporter_iso3``, ``source_id``; ``a``'s own figures first.
+    log
+        Draw the value axis on a log scale (the default): over decades trade grows a
+        hundredfold, and on a log scale the same gap between two reporters looks the same
+        size in every decade.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: four lines, each flow in its exporter's colour (the suite's export and
+        import colours, as in :func:`plot_trade_by_period`: ``a``'s exports in ``a``'s,
+        its imports in ``b``'s), ``a``'s figures solid and ``b``'s dashed; each line's
+        ``gid`` is ``<flow column>-<reporter>`` (``exports_usd-IND``), a year a reporter
+        does not give is a gap, and IMF-estimated years are open circles (``gid``
+        ``estimate-<reporter>``).
+    """
+    _require(df, BOTH_REPORTERS_COLUMNS, "both_reporters")
+    reporters = list(dict.fromkeys(df["reporter_iso3"]))
+    if len(reporters) != 2:
+        raise DataError(Problem("<both_reporters input>", None, "reporter_iso3",
+                                "two reporters", ", ".join(reporters) or "none"))  # fmt: skip
+    a, b = reporters
+    name = {c: country_name(c) for c in (a, b)}
+    years = np.arange(int(df["year"].min()), int(df["year"].max()) + 1)
+    ax = new_axes(ax, figsize=(9.0, 5.4))
+    flows = [
+        ("exports_usd", f"{_possessive(name[a])} exports to {name[b]}", a),
+        ("imports_usd", f"{_possessive(name[a])} imports from {name[b]}", b),
+    ]
+    mirror = {"exports_usd": "imports from", "imports_usd": "exports to"}
+    estimated = []
+    for col, flow_label, exporter in flows:
+        for reporter, linestyle in zip((a, b), _REPORTER_STYLES, strict=True):
+            rows = df[df["reporter_iso3"] == reporter].set_index("year")
+            values = rows[col].astype("float64").reindex(years) / BN
+            label = f"{flow_label}, as {name[reporter]} reports"
+            if reporter == b:
+                label += f" ({_possessive(name[b])} {mirror[col]} {name[a]})"
+            ax.plot(years, values, color=country_colour(exporter), linestyle=linestyle,
+                    linewidth=1.8, marker="o", markersize=3, markevery=_isolated(values),
+                    label=label, gid=f"{col}-{reporter}")  # fmt: skip
+            est = rows[rows["is_estimate"].astype(bool)]
+            estimated.append((est.index, est[col] / BN, country_colour(exporter), reporter))
+    for i, (x, y, colour, reporter) in enumerate(e for e in estimated if len(e[0])):
+        ax.plot(x, y, linestyle="none", marker="o", markerfacecolor="white",
+                markeredgecolor=colour, label="_nolegend_" if i else "IMF estimate",
+                gid=f"estimate-{reporter}")  # fmt: skip
+    values = (df[["exports_usd", "imports_usd"]].to_numpy(dtype="float64") / BN).ravel()
+    if log:
+        _log_value_axis(ax, values)
+        ylabel = "US$ billion (current; log scale)"
+    else:
+        ax.yaxis.set_major_formatter(_BN_AXIS)
+        ylabel = "US$ billion (current)"
+    _year_axis(ax, years)
+    legend = ax.legend(loc="upper left", fontsize=8, frameon=False)
+    for handle in legend.legend_handles[: len(flows) * 2]:
+        handle.set_marker("")  # markers show only years with no neighbour
+    for handle in legend.legend_handles[len(flows) * 2 :]:
+        handle.set_markeredgecolor("#555555")  # estimates of either flow
+    title = (f"{name[a]}–{name[b]} trade as each side reports it, {years[0]}–{years[-1]} "
+             "(calendar years)")  # fmt: skip
+    return _finish(ax, df, title, ylabel, sources)
+
+
+def plot_mirror_gap(
+    df: pd.DataFrame,
+    *,
+    cif_fob_factor: float,
+    sources: Mapping[str, str] | None = None,
+    ax: plt.Axes | None = None,
+) -> Figure:
+    """Plot the mirror gap of each direction of a pair's trade by year, against the CIF/FOB margin.
+
+    Parameters
+    ----------
+    df
+        Output of :func:`analysis.bilateral.mirror_gaps`: ``exporter_iso3``,
+        ``importer_iso3``, ``year``, ``gap_pct`` (the importer's CIF figure over the
+        exporter's FOB figure, minus one, in %), ``is_estimate``, ``source_id``.
+    cif_fob_factor
+        The CIF/FOB ratio freight and insurance alone would give (``mirror_gap_causes``);
+        drawn as a labelled reference line at ``100 * (cif_fob_factor - 1)`` %.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: one line per direction in its exporter's colour (``gid``
+        ``<exporter>-<importer>``), the gap beyond the margin shaded (``gid``
+        ``<exporter>-<importer>-beyond``), the margin as a dashed line (``gid``
+        ``cif_fob``) and a line at zero (``gid`` ``zero``); IMF-estimated years are open
+        circles.
+    """
+    _require(df, MIRROR_GAP_COLUMNS, "mirror_gap")
+    margin = 100 * (cif_fob_factor - 1)
+    years = np.arange(int(df["year"].min()), int(df["year"].max()) + 1)
+    ax = new_axes(ax, figsize=(9.0, 6.0))
+    pairs = list(dict.fromkeys(zip(df["exporter_iso3"], df["importer_iso3"], strict=True)))
+    estimate_labelled = False
+    for exp, imp in pairs:
+        rows = df[(df["exporter_iso3"] == exp) & (df["importer_iso3"] == imp)].set_index("year")
+        gap = rows["gap_pct"].astype("float64").reindex(years)
+        colour = country_colour(exp)
+        ne, ni = country_name(exp), country_name(imp)
+        ax.plot(years, gap, color=colour, linewidth=1.8, marker="o", markersize=3,
+                label=f"{ne} → {ni}: {_possessive(ni)} imports (CIF) over "
+                f"{_possessive(ne)} exports (FOB)", gid=f"{exp}-{imp}")  # fmt: skip
+        ax.fill_between(years, margin, gap, where=(gap > margin).to_numpy(), interpolate=True,
+                        color=colour, alpha=0.15, linewidth=0,
+                        gid=f"{exp}-{imp}-beyond")  # fmt: skip
+        estimated = rows[rows["is_estimate"].astype(bool)]
+        if len(estimated):
+            ax.plot(estimated.index, estimated["gap_pct"], linestyle="none", marker="o",
+                    markersize=7, markerfacecolor="white", markeredgecolor=colour,
+                    label="_nolegend_" if estimate_labelled else "A side is an IMF estimate",
+                    gid=f"{exp}-{imp}-estimate")  # fmt: skip
+            estimate_labelled = True
+    ax.axhline(0, color="#333333", linewidth=0.8, gid="zero")
+    label = (f"CIF/FOB margin, freight and insurance (IMF factor {cif_fob_factor:g}: "
+             f"+{margin:g}%); shaded: the gap beyond it")  # fmt: skip
+    ax.axhline(margin, color="#333333", linewidth=1.2, linestyle="--", label=label,
+               gid="cif_fob")  # fmt: skip
+    # The reference line's label also sits outside the plot, at its right end.
+    ax.annotate(f"+{margin:g}%\nCIF/FOB", (1, margin), xycoords=("axes fraction", "data"),
+                xytext=(4, 0), textcoords="offset points", ha="left", va="center",
+                fontsize=8, color="#333333", gid="cif_fob_label")  # fmt: skip
+    _year_axis(ax, years)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:+.0f}%" if v else "0%"))
+    # Below the chart: the gaps fill the plot's height in some years.
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(0, -0.08), fontsize=8, frameon=False)
+    for entry, handle in zip(legend.get_texts(), legend.legend_handles, strict=True):
+        if entry.get_text() == "A side is an IMF estimate":
+            handle.set_markeredgecolor("#555555")  # estimates of either direction
+    first = country_name(pairs[0][0])
+    second = country_name(pairs[0][1])
+    title = (f"{first}–{second} mirror gap, {years[0]}–{years[-1]}: importer's figure "
+             "against exporter's")  # fmt: skip
+    return _finish(ax, df, title, "Importer's figure over exporter's, % (mirror gap)", sources)
+
+
+def plot_partner_rank_series(
+    df: pd.DataFrame, *, sources: Mapping[str, str] | None = None, ax: plt.Axes | None = None
+) -> Figure:
+    """Plot partners' ranks among reporters' trading partners by year, rank 1 at the top.
+
+    Parameters
+    ----------
+    df
+        Rows of :func:`analysis.bilateral.partner_rank_series` for one or more pairs, with
+        ``reporter_iso3`` and ``partner_iso3`` added: ``year``, ``rank``, ``share_pct``,
+        ``source_id``.
+    sources
+        Citations by ``source_id``, for files not registered in ``data/sources.csv``.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure: one line per pair in the partner's colour (``gid``
+        ``<partner>-in-<reporter>``) on an inverted rank axis, the last year's rank and
+        share written at the line's end.
+    """
+    _require(df, RANK_SERIES_COLUMNS, "partner_rank_series")
+    years = np.arange(int(df["year"].min()), int(df["year"].max()) + 1)
+    ax = new_axes(ax, figsize=(9.0, 5.0))
+    pairs = list(dict.fromkeys(zip(df["reporter_iso3"], df["partner_iso3"], strict=True)))
+    for rep, par in pairs:
+        rows = df[(df["reporter_iso3"] == rep) & (df["partner_iso3"] == par)].set_index("year")
+        rank = rows["rank"].astype("float64").reindex(years)
+        colour = country_colour(par)
+        ax.plot(years, rank, color=colour, linewidth=1.8, marker="o", markersize=3,
+                label=f"{country_name(par)} among {_possessive(country_name(rep))} partners",
+                gid=f"{par}-in-{rep}")  # fmt: skip
+        last = rows.index.max()
+        ax.annotate(f"rank {int(rows.loc[last, 'rank'])}, {rows.loc[last, 'share_pct']:.1f}%",
+                    (last, rows.loc[last, "rank"]), xytext=(5, 0), textcoords="offset points",
+                    va="center", fontsize=8, color=colour)  # fmt: skip
+    worst = int(df["rank"].max())
+    ax.set_yticks([1, *range(5, worst + 5, 5)])
+    ax.set_ylim(worst + 1.5, 0.5)  # inverted: rank 1 at the top
+    _year_axis(ax, years)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 8)
+    ax.legend(loc="center", bbox_to_anchor=(0.36, 0.66), fontsize=8, frameon=True,
+              framealpha=0.9, edgecolor="none", title=f"Rank by total trade\nat each line's end: "
+              f"{years[-1]} rank, share of the reporter's trade", title_fontsize=8)  # fmt: skip
+    names = " and ".join(dict.fromkeys(country_name(p) for _, p in pairs))
+    reciprocal = {(p, r) for r, p in pairs} == set(pairs)
+    whose = "each other's" if reciprocal else "their reporters'"
+    title = f"{names} in {whose} ranking of trading partners, {years[0]}–{years[-1]}"
+    return _finish(ax, df, title, "Rank among the reporter's partners (1 = largest)", sources)

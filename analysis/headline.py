@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import indicators
+from analysis import bilateral, indicators
 from analysis.errors import DataError, Problem
 
 BASIS_LABELS = {
@@ -13,6 +13,7 @@ BASIS_LABELS = {
     "partial_fiscal_apr_mar": "part of FY",
 }
 SERIES_KEYS = ["period", "period_basis", "period_start", "source_id"]
+VALUE_COLUMNS = ["exports_usd", "imports_usd", "total_usd", "balance_usd"]
 
 
 def claimed_figures(
@@ -161,3 +162,77 @@ def compare(claimed: pd.DataFrame, summary: pd.DataFrame, labels: list[str]) -> 
         )  # fmt: skip
     measured = summary.set_index("label").loc[labels].reset_index()
     return pd.concat([claimed, measured[claimed.columns]], ignore_index=True)
+
+
+def bases_for_year(
+    dots: pd.DataFrame,
+    trade: pd.DataFrame,
+    countries: pd.DataFrame,
+    *,
+    a: str,
+    b: str,
+    year: int,
+) -> pd.DataFrame:
+    """Give a pair's trade in one year on every basis that could stand behind a figure.
+
+    The bases are the partner's own figures for the calendar year (``b``'s imports CIF
+    from ``a`` as ``a``'s exports, ``b``'s exports FOB to ``a`` as ``a``'s imports), the
+    reporter's own figures for the calendar year (both from ``dots_trade``), and the
+    reporter's fiscal year that starts in that year (from ``trade``, a table like
+    ``india_japan_trade``).
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    trade
+        The reporter's fiscal-year series (preferred rows are used).
+    countries
+        The ``country_codes`` table, for names.
+    a, b
+        The pair, seen from ``a``.
+    year
+        The calendar year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per basis found: ``basis``, ``reporter_iso3``, ``period``,
+        ``period_basis``, ``exports_usd``, ``imports_usd``, ``total_usd``,
+        ``balance_usd``, ``source_id``.
+    """
+    names = countries.set_index("iso3")["name"]
+    rows = []
+    for reporter in (b, a):
+        totals = bilateral.pair_totals(dots, a, b, reporter=reporter)
+        hit = totals[totals["year"] == year]
+        if len(hit):
+            r = hit.iloc[0]
+            rows.append(
+                {
+                    "basis": f"{names.get(reporter, reporter)}-reported, calendar {year}",
+                    "reporter_iso3": reporter,
+                    "period": str(year),
+                    "period_basis": "calendar",
+                    **{c: float(r[c]) for c in VALUE_COLUMNS},
+                    "source_id": r["source_id"],
+                }
+            )
+    fiscal = f"{year}-{(year + 1) % 100:02d}"
+    summary = series_summary(trade)
+    hit = summary[(summary["period"] == fiscal) & (summary["period_basis"] == "fiscal_apr_mar")]
+    for r in hit.itertuples():
+        rows.append(
+            {
+                "basis": f"{names.get(a, a)}-reported, fiscal year {fiscal}",
+                "reporter_iso3": a,
+                "period": fiscal,
+                "period_basis": "fiscal_apr_mar",
+                **{c: float(getattr(r, c)) for c in VALUE_COLUMNS},
+                "source_id": r.source_id,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["basis", "reporter_iso3", "period", "period_basis", *VALUE_COLUMNS, "source_id"],
+    )

@@ -168,7 +168,7 @@ def key_figures(out_dir: Path) -> dict[str, Any]:
         ``claims`` (one dict per claim) and ``figure`` (the chart's name); all plain
         JSON values, so that the build can cache them.
     """
-    from analysis import charts, claims, data, headline, indicators, style, text
+    from analysis import bilateral, charts, claims, data, headline, style, text
 
     claims_table = data.load("claims")
     claimed = headline.claimed_figures(claims_table).iloc[0]
@@ -177,13 +177,12 @@ def key_figures(out_dir: Path) -> dict[str, Any]:
     years = headline.fiscal_years(series)
     known = years.dropna(subset=["total_usd"])
     latest = known.iloc[-1]
-    ranking = indicators.partner_ranking(
-        data.load("india_trade_by_partner_2019"), countries=data.load("country_codes")
-    ).set_index("partner_iso3")
-    japan = ranking.loc["JPN"]
-    start = int(str(claimed.period)[:4])
-    same_year = series.set_index("label").loc[f"FY{start}-{(start + 1) % 100:02d}"]
-    ledger = claims.ledger(claims.run(), claims_table)
+    ranks = bilateral.partner_rank_series(data.load("dots_trade"), "IND", "JPN").set_index("year")
+    rank_year = int(ranks.index.max())
+    japan = ranks.loc[rank_year]
+    tables = claims.Tables()
+    basis, _ = claims.sentence_basis("C01", tables)
+    ledger = claims.ledger(claims.run(tables), claims_table)
     cards = [
         {"label": f"India–Japan merchandise trade, {latest.label}",
          "value": text.usd_bn(latest.total_usd),
@@ -192,13 +191,16 @@ def key_figures(out_dir: Path) -> dict[str, Any]:
         {"label": f"India's deficit with Japan, {latest.label}",
          "value": text.usd_bn(-latest.balance_usd),
          "detail": f"exports paid for {text.pct(latest.coverage_ratio)} of imports"},
-        {"label": f"The articles' {claimed.period} total against India's {same_year.name}",
-         "value": f"{text.usd_bn(claimed.total_usd)} vs {text.usd_bn(same_year.total_usd)}",
-         "detail": f"India's own figure is {text.usd_bn(same_year.total_usd - claimed.total_usd)}"
-                   " higher"},
-        {"label": "Japan among India's trading partners, 2019",
+        {"label": f"The articles' {claimed.period} total against the closest series",
+         "value": f"{text.usd_bn(claimed.total_usd)} vs {text.usd_bn(basis.total_usd, 2)}",
+         "detail": f"{basis.basis} ({basis.total_usd / claimed.total_usd - 1:+.1%}); "
+                   f"its split is {text.usd_bn(basis.exports_usd, 2)} / "
+                   f"{text.usd_bn(basis.imports_usd, 2)}, not the articles' "
+                   f"{text.usd_bn(claimed.exports_usd)} / {text.usd_bn(claimed.imports_usd)}"},
+        {"label": f"Japan among India's trading partners, {rank_year}",
          "value": text.ordinal(int(japan["rank"])),
-         "detail": f"{text.pct(japan.share_of_total, 1)} of India's trade with the world"},
+         "detail": f"{japan.share_pct:.1f}% of India's trade with the world (India's figures, "
+                   "IMF DOTS)"},
     ]  # fmt: skip
     counts = ledger["verdict"].value_counts()
     verdicts = [{"verdict": v, "count": int(counts[v])} for v in VERDICT_CLASSES if v in counts]

@@ -18,6 +18,10 @@ COUNTRY_COLOURS = {
     "CHN": "#D55E00",
     "KOR": "#009E73",
     "USA": "#56B4E9",
+    # India's largest aid donors besides Japan and the US (the last two Okabe–Ito hues
+    # that read well on white).
+    "GBR": "#CC79A7",
+    "DEU": "#000000",
     "WLD": "#555555",
 }
 OTHER_COLOUR = "#BBBBBB"

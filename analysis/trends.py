@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import indicators, prices
+from analysis import bilateral, indicators, prices
 from analysis.errors import DataError, Problem
 
 __all__ = [
     "bilateral_long_run",
     "calendar_pair_totals",
     "comparison_ratios",
+    "dots_totals",
     "fiscal_partner_totals",
     "fiscal_totals",
     "japan_china_totals",
@@ -426,27 +427,58 @@ def fiscal_partner_totals(totals: pd.DataFrame, partner: str) -> pd.DataFrame:
     )
 
 
+def dots_totals(dots: pd.DataFrame, a: str, b: str, *, reporter: str, label: str) -> pd.DataFrame:
+    """Give a pair's yearly totals from one reporter's DOTS figures, in :func:`pair_ratios` form.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    a, b
+        The pair.
+    reporter
+        ``a`` or ``b``: whose figures.
+    label
+        The basis label, for example ``"IMF DOTS, India-reported (calendar)"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period`` (the year as text), ``total_usd``, ``basis``, ``source_id``.
+    """
+    t = bilateral.pair_totals(dots, a, b, reporter=reporter)
+    return pd.DataFrame(
+        {
+            "period": t["year"].astype("str"),
+            "total_usd": t["total_usd"].astype("float64"),
+            "basis": label,
+            "source_id": t["source_id"],
+        }
+    )
+
+
 def comparison_ratios(
     *,
     hs2: pd.DataFrame,
     quad: pd.DataFrame,
     by_partner_2019: pd.DataFrame,
-    imf: pd.DataFrame,
     japan_china: pd.DataFrame,
+    dots: pd.DataFrame,
 ) -> pd.DataFrame:
     """Compute India–Japan trade relative to India–China and Japan–China on every basis.
 
     India–Japan: India's fiscal years (EIDB), UN Comtrade every four years (each direction
-    as its exporter reports) and UN Comtrade 2019 (India-reported). India–China: the same
-    fiscal and four-yearly series, and the IMF's figures as India and as China report them
-    (1981–1999 left out: flagged suspect). Japan–China: UN Comtrade every four years and
-    every measure of ``japan_china_trade``.
+    as its exporter reports), UN Comtrade 2019 (India-reported) and IMF DOTS calendar
+    years as India and as Japan report them. India–China: the same fiscal and four-yearly
+    series, and IMF DOTS as India and as China report it. Japan–China: UN Comtrade every
+    four years, every measure of ``japan_china_trade``, and IMF DOTS as Japan and as China
+    report it.
 
     Parameters
     ----------
-    hs2, quad, by_partner_2019, imf, japan_china
+    hs2, quad, by_partner_2019, japan_china, dots
         The tables ``india_trade_hs2``, ``comtrade_quadrennial``,
-        ``india_trade_by_partner_2019``, ``india_china_trade_imf``, ``japan_china_trade``.
+        ``india_trade_by_partner_2019``, ``japan_china_trade``, ``dots_trade``.
 
     Returns
     -------
@@ -454,22 +486,30 @@ def comparison_ratios(
         Output of :func:`pair_ratios`: one row per comparison, period and pair of bases.
     """
     fiscal = fiscal_totals(hs2, ["JPN", "CHN"])
-    reliable = imf[~imf["is_suspect"]]
     india_japan = pd.concat([
         fiscal_partner_totals(fiscal, "JPN"),
         calendar_pair_totals(quad, "IND", "JPN"),
         reporter_totals(by_partner_2019, reporter="IND", partner="JPN",
                         basis="UN Comtrade, India-reported (calendar)"),
+        dots_totals(dots, "IND", "JPN", reporter="IND",
+                    label="IMF DOTS, India-reported (calendar)"),
+        dots_totals(dots, "IND", "JPN", reporter="JPN",
+                    label="IMF DOTS, Japan-reported (calendar)"),
     ])  # fmt: skip
     india_china = pd.concat([
         fiscal_partner_totals(fiscal, "CHN"),
         calendar_pair_totals(quad, "IND", "CHN"),
-        reporter_totals(reliable, reporter="IND", partner="CHN",
-                        basis="IMF DOTS, India-reported (calendar)"),
-        reporter_totals(reliable, reporter="CHN", partner="IND",
-                        basis="IMF DOTS, China-reported (calendar)"),
+        dots_totals(dots, "IND", "CHN", reporter="IND",
+                    label="IMF DOTS, India-reported (calendar)"),
+        dots_totals(dots, "IND", "CHN", reporter="CHN",
+                    label="IMF DOTS, China-reported (calendar)"),
     ])  # fmt: skip
-    japan_china_totals_all = pd.concat(
-        [calendar_pair_totals(quad, "JPN", "CHN"), japan_china_totals(japan_china)]
-    )
+    japan_china_totals_all = pd.concat([
+        calendar_pair_totals(quad, "JPN", "CHN"),
+        japan_china_totals(japan_china),
+        dots_totals(dots, "JPN", "CHN", reporter="JPN",
+                    label="IMF DOTS, Japan-reported (calendar)"),
+        dots_totals(dots, "JPN", "CHN", reporter="CHN",
+                    label="IMF DOTS, China-reported (calendar)"),
+    ])  # fmt: skip
     return pair_ratios(india_japan, india_china, japan_china_totals_all)

@@ -90,6 +90,53 @@ def test_partner_rank_highlights_the_partner_and_keeps_order():
     assert ax.get_xlabel().endswith("US$ billion")
 
 
+def rgb(hex_colour):
+    return tuple(int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def test_aid_by_donor_draws_the_largest_donors_in_their_colours():
+    from matplotlib.colors import to_rgb
+
+    rows = [
+        (code, name, year, value)
+        for code, name, values in [
+            ("JPN", "Japan", [-82e6, 500e6, 1795e6]),
+            ("GBR", "United Kingdom", [370e6, 600e6, 100e6]),
+            ("FRA", "France", [10e6, None, 215e6]),
+            ("ISL", "Iceland", [0.0, 0.1e6, 0.2e6]),
+        ]
+        for year, value in zip([2004, 2005, 2006], values, strict=True)
+        if value is not None
+    ]
+    flows = pd.DataFrame(rows, columns=["donor_code", "donor_name", "year", "value_usd"])
+    total = flows.groupby("year", as_index=False)["value_usd"].sum()
+    df = pd.concat(
+        [
+            flows.assign(measure="net_bilateral_oda"),
+            total.assign(donor_code="DAC", donor_name="All DAC donors", measure="dac_total"),
+        ]
+    ).assign(recipient_iso3="IND", source_id="wdi_dac_aid_ind")
+    fig = charts.plot_aid_by_donor(df, n=3, window=(2005, 2006))
+    ax = fig.axes[0]
+    donors = [ln for ln in ax.lines if ln.get_gid() != "zero"]
+    # The three largest by summed net flow, largest first; the DAC total is not a donor.
+    assert [ln.get_gid() for ln in donors] == ["JPN", "GBR", "FRA"]
+    assert [ln.get_label() for ln in donors] == ["Japan", "United Kingdom", "France"]
+    colours = {ln.get_gid(): to_rgb(ln.get_color()) for ln in donors}
+    assert colours["JPN"] == pytest.approx(rgb(style.country_colour("JPN")))
+    assert colours["GBR"] == pytest.approx(rgb(style.country_colour("GBR")))
+    assert colours["FRA"] == pytest.approx(rgb(style.OTHER_COLOUR))  # no colour of its own
+    japan = flows[flows.donor_code == "JPN"].value_usd / 1e6
+    np.testing.assert_allclose(donors[0].get_ydata(), japan)
+    np.testing.assert_allclose(donors[2].get_ydata(), [10, np.nan, 215])  # a gap, not a zero
+    zero = next(ln for ln in ax.lines if ln.get_gid() == "zero")
+    assert list(zero.get_ydata()) == [0, 0]
+    assert [p.get_gid() for p in ax.patches] == ["window"]
+    assert ax.get_ylabel().startswith("US$ million")
+    assert "India" in ax.get_title(loc="left")
+    assert source_line(fig) == "Source: World Bank WDI from OECD DAC"
+
+
 def test_charts_do_not_touch_pyplot_state():
     before = plt.get_fignums()
     fig = charts.plot_headline(HEADLINE)
@@ -109,3 +156,138 @@ def test_saved_figures_are_byte_identical(tmp_path):
     b = style.save_figure(charts.plot_headline(HEADLINE), "h", tmp_path / "b")
     for x, y in zip(a, b, strict=True):
         assert x.read_bytes() == y.read_bytes()
+
+
+def test_potential_by_year_draws_both_directions_with_intervals_in_country_colours():
+    years = [2012, 2016, 2020]
+    df = pd.DataFrame(
+        {
+            "exporter_iso3": ["IND"] * 3 + ["JPN"] * 3,
+            "importer_iso3": ["JPN"] * 3 + ["IND"] * 3,
+            "year": years * 2,
+            "ratio": [0.33, 0.33, 0.36, 0.35, 0.42, 0.50],
+            "ratio_low": [0.30, 0.30, 0.33, 0.32, 0.38, 0.46],
+            "ratio_high": [0.37, 0.37, 0.40, 0.39, 0.48, 0.56],
+            "source_id": "imf_dots_all;cepii_geodist;wto_rta",
+        }
+    )
+    fig = charts.plot_potential_by_year(df)
+    ax = fig.axes[0]
+    lines = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
+    for exp, imp in [("IND", "JPN"), ("JPN", "IND")]:
+        rows = df[df.exporter_iso3 == exp]
+        line = lines[f"{exp}-{imp}"]
+        np.testing.assert_allclose(line.get_xdata(), years)
+        np.testing.assert_allclose(line.get_ydata(), rows.ratio)
+        assert line.get_color() == style.country_colour(exp)
+        (band,) = [c for c in ax.collections if c.get_gid() == f"{exp}-{imp}-interval"]
+        ys = band.get_paths()[0].vertices[:, 1]
+        assert ys.min() == pytest.approx(rows.ratio_low.min())
+        assert ys.max() == pytest.approx(rows.ratio_high.max())
+    assert lines["threshold"].get_ydata()[0] == 0.5
+    assert any(list(ln.get_ydata()) == [1, 1] for ln in ax.lines)  # the "as predicted" line
+    assert ax.get_yscale() == "log" and list(ax.get_xticks()) == years
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["India → Japan", "Japan → India"]
+    assert "2012–2020" in ax.get_title(loc="left")
+    assert "Direction of Trade" in source_line(fig) and "Total merchandise" in source_line(fig)
+    assert "Manufacturing" not in source_line(fig)
+    plain = charts.plot_potential_by_year(df, threshold=None).axes[0]
+    assert "threshold" not in [ln.get_gid() for ln in plain.lines]
+    plt.close("all")
+
+
+def test_both_reporters_keeps_flow_colours_and_tells_the_reporters_apart():
+    from matplotlib.colors import to_rgb
+
+    df = pd.DataFrame(
+        {
+            "year": [2018, 2019, 2020, 2018, 2020],
+            "exports_usd": [4.9e9, 4.8e9, 4.0e9, 5.5e9, 4.7e9],
+            "imports_usd": [12.8e9, 12.9e9, 10.1e9, 11.0e9, 9.1e9],
+            "is_estimate": [False, True, False, False, False],
+            "reporter_iso3": ["IND", "IND", "IND", "JPN", "JPN"],
+            "source_id": "imf_dots_all",
+        }
+    )
+    fig = charts.plot_both_reporters(df)
+    ax = fig.axes[0]
+    flows = {ln.get_gid(): ln for ln in ax.lines if not ln.get_gid().startswith("estimate")}
+    assert sorted(flows) == ["exports_usd-IND", "exports_usd-JPN", "imports_usd-IND",
+                             "imports_usd-JPN"]  # fmt: skip
+    for gid, line in flows.items():
+        # Exports in the exporter's (India's) colour, imports in Japan's; reporters by style.
+        flow, reporter = gid.split("-")
+        colour = style.country_colour("IND" if flow == "exports_usd" else "JPN")
+        assert to_rgb(line.get_color()) == pytest.approx(rgb(colour))
+        assert line.get_linestyle() == ("-" if reporter == "IND" else "--")
+    np.testing.assert_allclose(flows["exports_usd-IND"].get_ydata(), [4.9, 4.8, 4.0])
+    np.testing.assert_allclose(flows["imports_usd-JPN"].get_ydata(), [11.0, np.nan, 9.1])
+    estimate = next(ln for ln in ax.lines if ln.get_gid() == "estimate-IND")
+    assert list(estimate.get_xdata()) == [2019]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "India's exports to Japan, as India reports"
+    assert labels[1] == "India's exports to Japan, as Japan reports (Japan's imports from India)"
+    assert "IMF estimate" in labels and not any("IND" in t or "JPN" in t for t in labels)
+    assert ax.get_yscale() == "log"
+    assert "India–Japan" in ax.get_title(loc="left") and "2018–2020" in ax.get_title(loc="left")
+    assert source_line(fig) == "Source: IMF Direction of Trade Statistics"
+    assert charts.plot_both_reporters(df, log=False).axes[0].get_yscale() == "linear"
+    plt.close("all")
+
+
+def test_mirror_gap_draws_each_direction_and_a_labelled_cif_fob_line():
+    from matplotlib.colors import to_rgb
+
+    df = pd.DataFrame(
+        {
+            "exporter_iso3": ["IND"] * 3 + ["JPN"] * 3,
+            "importer_iso3": ["JPN"] * 3 + ["IND"] * 3,
+            "year": [2018, 2019, 2020] * 2,
+            "gap_pct": [16.1, 11.3, 16.8, 13.8, -2.0, 12.2],
+            "is_estimate": [False, False, False, False, True, False],
+            "source_id": "imf_dots_all",
+        }
+    )
+    fig = charts.plot_mirror_gap(df, cif_fob_factor=1.06)
+    ax = fig.axes[0]
+    lines = {ln.get_gid(): ln for ln in ax.lines}
+    assert {"IND-JPN", "JPN-IND", "JPN-IND-estimate", "cif_fob", "zero"} == set(lines)
+    for exp, imp in [("IND", "JPN"), ("JPN", "IND")]:
+        line = lines[f"{exp}-{imp}"]
+        assert to_rgb(line.get_color()) == pytest.approx(rgb(style.country_colour(exp)))
+        np.testing.assert_allclose(line.get_ydata(), df[df.exporter_iso3 == exp].gap_pct)
+        assert [c for c in ax.collections if c.get_gid() == f"{exp}-{imp}-beyond"]
+    margin = lines["cif_fob"]
+    assert list(margin.get_ydata()) == pytest.approx([6, 6])
+    assert "CIF/FOB margin" in margin.get_label() and "1.06" in margin.get_label()
+    assert margin.get_label() in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "+6%\nCIF/FOB" in [t.get_text() for t in ax.texts]  # labelled on the chart too
+    assert lines["JPN-IND"].get_label() == (
+        "Japan → India: India's imports (CIF) over Japan's exports (FOB)"
+    )
+    assert "India–Japan mirror gap, 2018–2020" in ax.get_title(loc="left")
+    plt.close("all")
+
+
+def test_partner_rank_series_puts_rank_one_at_the_top():
+    df = pd.DataFrame(
+        {
+            "reporter_iso3": ["JPN"] * 2 + ["IND"] * 2,
+            "partner_iso3": ["IND"] * 2 + ["JPN"] * 2,
+            "year": [2019, 2020] * 2,
+            "rank": [21, 22, 12, 11],
+            "share_pct": [1.15, 1.09, 2.18, 2.21],
+            "source_id": "imf_dots_all",
+        }
+    )
+    fig = charts.plot_partner_rank_series(df)
+    ax = fig.axes[0]
+    lines = {ln.get_gid(): ln for ln in ax.lines}
+    np.testing.assert_allclose(lines["IND-in-JPN"].get_ydata(), [21, 22])
+    assert lines["IND-in-JPN"].get_color() == style.country_colour("IND")
+    assert lines["JPN-in-IND"].get_label() == "Japan among India's partners"
+    bottom, top = ax.get_ylim()
+    assert top < 1 < bottom  # inverted: rank 1 at the top
+    assert {"rank 22, 1.1%", "rank 11, 2.2%"} <= {t.get_text() for t in ax.texts}
+    assert "each other's ranking" in ax.get_title(loc="left")
+    plt.close("all")

@@ -12,15 +12,24 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import columnar
 from analysis.config import DATA_DIR
 from analysis.data import parse_table, read_csv_text
-from analysis.sources.brief import CLAIM_TOLERANCES, CLAIMS, EXERCISES, MILESTONES
+from analysis.sources.aid import ODA_INDIA_BY_DONOR
+from analysis.sources.brief import (
+    CLAIM_SENTENCES,
+    CLAIM_TOLERANCES,
+    CLAIMS,
+    EXERCISES,
+    MILESTONES,
+)
 from analysis.sources.comparators import (
     INDIA_CHINA_TRADE_IMF,
     INDIA_TRADE_HS2_EIDB_PAGES,
     JAPAN_CHINA_TRADE,
 )
-from analysis.sources.gravity import GEGRAVITY_SAMPLE_2006, GRAVITY_PANEL
+from analysis.sources.dots import DOTS_AREA_CODES, DOTS_TRADE, MIRROR_GAP_CAUSES
+from analysis.sources.gravity import GEGRAVITY_SAMPLE_2006, GEODIST_PAIRS, GRAVITY_PANEL, RTA_PAIRS
 from analysis.sources.investment import FDI_INDIA_BY_INVESTOR, JAPAN_FDI_INDIA, JAPAN_ODA_INDIA
 from analysis.sources.macro import CPI_US, EXCHANGE_RATES, GDP
 from analysis.sources.products import (
@@ -51,6 +60,9 @@ REGISTERS: tuple[TableSpec, ...] = (
     COUNTRY_CODE_ADDITIONS,
     CLAIM_PRODUCT_GROUPS,
     CLAIM_TOLERANCES,
+    CLAIM_SENTENCES,
+    DOTS_AREA_CODES,
+    MIRROR_GAP_CAUSES,
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
@@ -68,11 +80,15 @@ DERIVED: tuple[TableSpec, ...] = (
     JAPAN_FDI_INDIA,
     FDI_INDIA_BY_INVESTOR,
     JAPAN_ODA_INDIA,
+    ODA_INDIA_BY_DONOR,
     JAPAN_CHINA_TRADE,
     INDIA_CHINA_TRADE_IMF,
     INDIA_TRADE_HS2_EIDB_PAGES,
     GRAVITY_PANEL,
     GEGRAVITY_SAMPLE_2006,
+    GEODIST_PAIRS,
+    RTA_PAIRS,
+    DOTS_TRADE,
 )
 PACKAGE_META = {
     "profile": "tabular-data-package",
@@ -91,6 +107,17 @@ PACKAGE_META = {
         }
     ],
 }
+
+
+_FORMATS = {
+    "csv": {"format": "csv", "mediatype": "text/csv", "encoding": "utf-8"},
+    "parquet": {"format": "parquet", "mediatype": "application/vnd.apache.parquet"},
+}
+
+
+def _file_name(spec: TableSpec) -> str:
+    """Return the table's file name in the data folder."""
+    return f"{spec.name}.{spec.format}"
 
 
 def _csv_text(frame: pd.DataFrame) -> str:
@@ -150,9 +177,7 @@ def _resource(spec: TableSpec, path: Path, tables: dict[str, pd.DataFrame]) -> d
         "profile": "tabular-data-resource",
         "title": spec.title,
         "description": spec.description,
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
+        **_FORMATS[spec.format],
         "bytes": path.stat().st_size,
         "hash": f"sha256:{sha256(path)}",
         "licenses": licences,
@@ -224,18 +249,24 @@ def rebuild(
         frame = spec.build(ctx)
         names = [f["name"] for f in spec.schema["fields"]]
         frame = frame[names].sort_values(list(spec.sort_by), kind="mergesort")
-        text = _csv_text(frame)
-        target = out_dir / f"{spec.name}.csv"
-        target.write_text(text, encoding="utf-8", newline="")
-        header, rows = read_csv_text(target)
-        tables[spec.name] = parse_table(
-            header, rows, spec.schema, file=str(target), lookups=_lookups(spec.schema, tables)
-        )
-        log(f"  wrote {target.name}: {len(rows)} rows, validated against its schema")
+        target = out_dir / _file_name(spec)
+        lookups = _lookups(spec.schema, tables)
+        if spec.format == "parquet":
+            columnar.write_table(frame, spec.schema, target)
+            tables[spec.name] = columnar.read_table(
+                target, spec.schema, file=str(target), lookups=lookups
+            )
+        else:
+            target.write_text(_csv_text(frame), encoding="utf-8", newline="")
+            header, rows = read_csv_text(target)
+            tables[spec.name] = parse_table(
+                header, rows, spec.schema, file=str(target), lookups=lookups
+            )
+        log(f"  wrote {target.name}: {len(tables[spec.name])} rows, validated against its schema")
         written.append(target)
     descriptor = dict(PACKAGE_META)
     descriptor["resources"] = [
-        _resource(spec, out_dir / f"{spec.name}.csv", tables) for spec in REGISTERS + DERIVED
+        _resource(spec, out_dir / _file_name(spec), tables) for spec in REGISTERS + DERIVED
     ]
     pkg = out_dir / "datapackage.json"
     pkg.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
