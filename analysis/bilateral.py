@@ -56,7 +56,13 @@ def pair_totals(dots: pd.DataFrame, a: str, b: str, *, reporter: str) -> pd.Data
     pandas.DataFrame
         One row per year where both flows exist: ``year``, ``exports_usd``,
         ``imports_usd``, ``total_usd``, ``balance_usd``, ``is_estimate`` (either flow is
-        an IMF estimate), ``reporter_iso3``, ``source_id``.
+        an IMF estimate), ``reporter_iso3``, ``source_id``; ``attrs["years_with_one_flow"]``
+        lists the years left out because the reporter gives one flow only.
+
+    Raises
+    ------
+    DataError
+        If the rows repeat a year and flow (they would be added up silently otherwise).
 
     Examples
     --------
@@ -71,11 +77,20 @@ def pair_totals(dots: pd.DataFrame, a: str, b: str, *, reporter: str) -> pd.Data
         raise DataError(Problem("<pair_totals>", None, "reporter", f"{a} or {b}", reporter))
     other = b if reporter == a else a
     rows = _pair_rows(dots, reporter, other)
+    repeated = rows.duplicated(["year", "flow"], keep="first")
+    if repeated.any():
+        first = rows[repeated].iloc[0]
+        raise DataError(Problem("<dots_trade input>", None, "reporter_iso3, partner_iso3, "
+                                "year, flow", "one row per year and flow",
+                                f"{int(repeated.sum())} repeated, first {reporter}→{other} "
+                                f"{first['year']} {first['flow']}"))  # fmt: skip
     # From a's side: its exports are the reporter's exports if a reports, else its imports.
     exports_flow = "export" if reporter == a else "import"
-    wide = rows.pivot_table(index="year", columns="flow", values="value_usd", aggfunc="sum")
+    wide = rows.pivot(index="year", columns="flow", values="value_usd")
     est = rows.assign(e=rows.get("is_estimate", False)).groupby("year")["e"].any()
-    wide = wide.dropna() if {"export", "import"} <= set(wide.columns) else wide.iloc[0:0]
+    complete = wide.dropna() if {"export", "import"} <= set(wide.columns) else wide.iloc[0:0]
+    one_flow = sorted(set(wide.index) - set(complete.index))
+    wide = complete
     imports_flow = "import" if exports_flow == "export" else "export"
     out = pd.DataFrame(
         {
@@ -90,7 +105,10 @@ def pair_totals(dots: pd.DataFrame, a: str, b: str, *, reporter: str) -> pd.Data
     out["reporter_iso3"] = reporter
     sources = rows.groupby("year")["source_id"].agg(lambda s: ";".join(dict.fromkeys(s)))
     out["source_id"] = out["year"].map(sources).to_numpy()
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    # Years where the reporter gives only one flow have no total: counted, not hidden.
+    out.attrs["years_with_one_flow"] = [int(y) for y in one_flow]
+    return out
 
 
 def both_reporters(dots: pd.DataFrame, a: str, b: str) -> pd.DataFrame:

@@ -113,11 +113,32 @@ def _check_strings(
         _report(problems, file, col, (values == v).to_numpy(), expected, values.to_numpy())
 
 
+def _check_values(
+    problems: list[Problem], file: str, field: Mapping[str, Any], values: pd.Series
+) -> None:
+    """Check a typed (non-text) column's enum and pattern rules on its distinct values."""
+    col, cons = field["name"], field.get("constraints", {})
+    if "enum" not in cons and "pattern" not in cons:
+        return
+    for v in pd.unique(values.dropna()):
+        item = v.item() if isinstance(v, np.generic) else v
+        if "enum" in cons and item not in cons["enum"]:
+            expected = f"one of {', '.join(map(str, cons['enum']))}"
+        elif "pattern" in cons and not re.fullmatch(cons["pattern"], str(item)):
+            expected = f"text matching {cons['pattern']}"
+        else:
+            continue
+        _report(problems, file, col, (values == v).to_numpy(), expected, values.to_numpy())
+
+
 def _check_key(problems: list[Problem], file: str, frame: pd.DataFrame, key: list[str]) -> None:
     """Report rows whose primary key repeats an earlier row's (one sort of an int64 key)."""
     combined = np.zeros(len(frame), dtype=np.int64)
     for col in key:
         codes, uniques = pd.factorize(frame[col], sort=False)
+        if combined.max(initial=0) >= np.iinfo(np.int64).max // (len(uniques) + 1):
+            # Too many distinct keys for one int64: number the combinations seen so far.
+            combined = pd.factorize(combined)[0].astype(np.int64)
         combined = combined * (len(uniques) + 1) + codes
     order = np.argsort(combined, kind="stable")
     ordered = combined[order]
@@ -164,10 +185,12 @@ def read_table(
         raise DataError(Problem(file, None, None, "an existing file", "no such file"))
     try:
         table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as err:
+    except (pa.ArrowException, OSError) as err:
         raise DataError(Problem(file, None, None, "a Parquet file", str(err))) from None
     fields = schema["fields"]
     names = [f["name"] for f in fields]
+    pk = schema.get("primaryKey", [])
+    primary_key = [pk] if isinstance(pk, str) else list(pk)
     if table.column_names != names:
         raise DataError(
             Problem(
@@ -182,8 +205,14 @@ def read_table(
         col, ftype = f["name"], f.get("type", "string")
         cons = f.get("constraints", {})
         arr = table.column(col)
-        want = _ARROW_TYPES[ftype]
-        is_text = pa.types.is_dictionary(arr.type) or pa.types.is_string(arr.type)
+        want = _ARROW_TYPES.get(ftype)
+        if want is None:
+            expected = f"a type a Parquet table may hold ({', '.join(_ARROW_TYPES)})"
+            problems.append(Problem(file, None, col, expected, ftype))
+            continue
+        is_text = pa.types.is_string(arr.type) or (
+            pa.types.is_dictionary(arr.type) and pa.types.is_string(arr.type.value_type)
+        )
         if (ftype == "string") != is_text or (ftype != "string" and arr.type != want):
             problems.append(Problem(file, None, col, f"a {ftype} column", str(arr.type)))
             continue
@@ -192,22 +221,18 @@ def read_table(
         series = arr.to_pandas()
         if ftype in ("integer", "year"):
             series = series.astype("int64") if arr.null_count == 0 else series.astype("Int64")
-        if cons.get("required") and arr.null_count:
+        if cons.get("required") or col in primary_key:
+            # NaN is no value either (the CSV loader refuses "nan" the same way).
             _report(problems, file, col, series.isna().to_numpy(), "a value", series.to_numpy())
         if ftype == "string":
             series = series.astype("str")
             _check_strings(problems, file, f, series)
-        elif ftype in ("integer", "year", "number"):
+        else:
+            _check_values(problems, file, f, series)
+        if ftype in ("integer", "year", "number"):
             values = series.to_numpy(dtype="float64", na_value=np.nan)
             if ftype == "number":
-                _report(
-                    problems,
-                    file,
-                    col,
-                    ~np.isfinite(values) & ~np.isnan(values),
-                    "a finite number",
-                    values,
-                )
+                _report(problems, file, col, np.isinf(values), "a finite number", values)
             if "minimum" in cons:
                 _report(
                     problems,
@@ -230,9 +255,8 @@ def read_table(
     if problems:
         raise DataError(problems)
     frame = pd.DataFrame(columns)
-    pk = schema.get("primaryKey", [])
-    if pk:
-        _check_key(problems, file, frame, [pk] if isinstance(pk, str) else list(pk))
+    if primary_key:
+        _check_key(problems, file, frame, primary_key)
     for fk in schema.get("foreignKeys", []):
         col = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
         allowed = (lookups or {}).get(col)

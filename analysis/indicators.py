@@ -1463,7 +1463,10 @@ def grubel_lloyd(
     )
     den = sums["trade"] - (sums["x"] - sums["m"]).abs() if adjusted else sums["trade"]
     labels = sums[group]
-    return labels.assign(grubel_lloyd=_divide(sums["overlap"], den, labels, "grubel_lloyd"))
+    index = _divide(sums["overlap"], den, labels, "grubel_lloyd")
+    # The index is at most 1; the adjusted denominator is a difference of two large sums,
+    # whose rounding can push the ratio a few parts in a million above it.
+    return labels.assign(grubel_lloyd=index.clip(upper=1.0))
 
 
 def marginal_iit(

@@ -92,3 +92,14 @@ def test_exports_plus_imports_is_the_total(values):
     assert (out.exports_usd + out.imports_usd == out.total_usd).all()
     assert (out.exports_usd - out.imports_usd == out.balance_usd).all()
     assert len(out) == len(values)
+
+
+def test_repeated_rows_are_refused_not_summed():
+    doubled = pd.concat([PAIR, PAIR.head(1)])
+    with pytest.raises(DataError, match="1 repeated, first IND→JPN 2020 export"):
+        bilateral.pair_totals(doubled, "IND", "JPN", reporter="IND")
+
+
+def test_years_with_one_flow_are_counted():
+    out = bilateral.pair_totals(PAIR, "IND", "JPN", reporter="IND")
+    assert out.attrs["years_with_one_flow"] == [2019]

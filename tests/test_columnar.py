@@ -118,3 +118,53 @@ def test_other_columns_are_refused(tmp_path):
     other = {**SCHEMA, "fields": SCHEMA["fields"][:-1]}
     with pytest.raises(DataError, match="expected the columns code, year, flow, value_usd"):
         columnar.read_table(path, other, file="t.parquet")
+
+
+def test_a_formula_in_plain_text_is_refused(tmp_path):
+    schema = {"fields": [{"name": "note", "type": "string"}]}
+    path = tmp_path / "t.parquet"
+    columnar.write_table(pd.DataFrame({"note": ["fine", "=HYPERLINK(1)"]}), schema, path)
+    with pytest.raises(DataError, match="t.parquet:2:note: expected plain text"):
+        columnar.read_table(path, schema, file="t.parquet")
+
+
+def test_nan_in_a_required_number_and_a_blank_key_are_refused(tmp_path):
+    schema = {
+        "fields": [
+            {"name": "k", "type": "string"},
+            {"name": "x", "type": "number", "constraints": {"required": True}},
+            {"name": "flag", "type": "integer", "constraints": {"enum": [0, 1]}},
+        ],
+        "primaryKey": ["k"],
+    }
+    frame = pd.DataFrame({"k": ["a", None], "x": [1.0, float("nan")], "flag": [0, 2]})
+    path = tmp_path / "t.parquet"
+    columnar.write_table(frame, schema, path)
+    with pytest.raises(DataError) as err:
+        columnar.read_table(path, schema, file="t.parquet")
+    text = str(err.value)
+    assert "t.parquet:2:k: expected a value" in text
+    assert "t.parquet:2:x: expected a value" in text
+    assert "t.parquet:2:flag: expected one of 0, 1, found 2" in text
+
+
+def test_a_type_parquet_cannot_hold_is_a_clear_error(tmp_path):
+    path = tmp_path / "t.parquet"
+    columnar.write_table(GOOD, SCHEMA, path)
+    dated = {**SCHEMA, "fields": [*SCHEMA["fields"][:-1], {"name": "is_estimate",
+                                                          "type": "date"}]}  # fmt: skip
+    with pytest.raises(DataError, match="is_estimate: expected a type a Parquet table may hold"):
+        columnar.read_table(path, dated, file="t.parquet")
+
+
+def test_wide_keys_do_not_overflow(tmp_path):
+    n = 3000
+    schema = {"fields": [{"name": c, "type": "integer"} for c in "abcdef"],
+              "primaryKey": list("abcdef")}  # fmt: skip
+    frame = pd.DataFrame({c: range(i, i + n) for i, c in enumerate("abcdef")})
+    path = tmp_path / "t.parquet"
+    columnar.write_table(frame, schema, path)
+    assert len(columnar.read_table(path, schema, file="t.parquet")) == n
+    columnar.write_table(pd.concat([frame, frame.tail(1)]), schema, path)
+    with pytest.raises(DataError, match=f"t.parquet:{n + 1}:a,b,c,d,e,f: expected a unique key"):
+        columnar.read_table(path, schema, file="t.parquet")

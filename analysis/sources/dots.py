@@ -272,10 +272,9 @@ def build_dots_trade(ctx: RawContext) -> pd.DataFrame:
         }
     )
     negative = out["value_usd"] < 0
-    ctx.log(
-        f"  {int(negative.sum())} negative cells kept as published (aggregate reporters: "
-        f"{', '.join(sorted(out.loc[negative, 'reporter_iso3'].unique()))})"
-    )
+    kinds = ", ".join(sorted(out.loc[negative, "reporter_kind"].unique()))
+    ctx.log(f"  {int(negative.sum())} negative cells kept as published (reporter kinds: "
+            f"{kinds or 'none'})")  # fmt: skip
     check = reconcile_partner_sums(out)
     ctx.log(
         f"  partner sums against the World total: {int(check['reconciled'].sum())} of "
@@ -286,8 +285,6 @@ def build_dots_trade(ctx: RawContext) -> pd.DataFrame:
         f"  {len(raw)} raw cells in, {len(out)} rows out; {int(out['is_estimate'].sum())} "
         "IMF estimates flagged"
     )
-    if len(out) != len(raw):
-        raise DataError(Problem(file, None, None, f"{len(raw)} rows out", f"{len(out)}"))
     return out
 
 
@@ -297,12 +294,12 @@ DOTS_TRADE = TableSpec(
     description=(
         "Every non-empty cell of the IMF Direction of Trade Statistics workbooks: exports "
         "FOB and imports CIF as the reporting economy records them, calendar years, current "
-        "US$ (converted from the IMF's US$ million). Japan's rows are Japan's customs "
-        "statistics converted by the IMF. Aggregates (World = WLD, IMF regions and groups) "
+        "US$ (converted from the IMF's US$ million); each economy's rows are its own "
+        "statistics as the IMF compiles them. Aggregates (World = WLD, IMF regions and groups) "
         "and unallocated partners are kept, marked by reporter_kind and partner_kind; sum "
         "partners over economies, former economies and unallocated areas to compare with "
-        "the World total. Zeros are kept as published; 13 negative cells (World and "
-        "Advanced Economies with Malaysia, 1960-63) are the IMF's own."
+        "the World total. Zeros and the few negative cells (all of aggregate reporters; "
+        "counted in the rebuild log) are kept as the IMF publishes them."
     ),
     schema={
         "fields": [
