@@ -1,19 +1,34 @@
-"""One country pair across loaded trade files: checks, then the tables of the pair report.
+"""One country pair: checks, then the tables of the pair report, from the embedded panel and files.
 
-:func:`select` takes the files loaded by :mod:`analysis.sources.formats` and a pair
-(reporter, partner) and stops with a clear :class:`~analysis.errors.DataError` when the
-countries are unknown, the pair is absent from the files, the year range holds no data
-or two files disagree by a factor of a thousand or a million (mixed units).
+**Embedded data.** :func:`embedded_years` checks that the curated ``dots_trade`` table
+(IMF DOTS: every reporter × partner × calendar year 1960–2020 × flow, as each reporter
+records it) holds the pair, and the functions after it (:func:`both_sides`,
+:func:`gaps`, :func:`rank_series`, :func:`world_share`, :func:`potential_absent`, …)
+give each section of the report its table from that panel alone, so that any pair has
+a report without a file.
 
-Figures are always from the reporter's side. For each year and flow the report takes,
-in this order: the reporter's own figures, then CEPII BACI's reconciled flows, then the
-partner's figures turned round (its imports from the reporter are the reporter's
-exports: the mirror view); among files of the same kind, the one listed first wins.
-Every table carries ``source_id`` (the file name); :func:`sources` gives the citations.
+**Files.** :func:`select` takes the files loaded by :mod:`analysis.sources.formats` and a
+pair (reporter, partner) and stops with a clear :class:`~analysis.errors.DataError` when
+the countries are unknown, the pair is absent from the files, the year range holds no
+data or two files disagree by a factor of a thousand or a million (mixed units).
+
+Figures from files are always from the reporter's side. For each year and flow the
+report takes, in this order: the reporter's own figures, then CEPII BACI's reconciled
+flows, then the partner's figures turned round (its imports from the reporter are the
+reporter's exports: the mirror view); among files of the same kind, the one listed first
+wins. Every table carries ``source_id`` (the file name); :func:`sources` gives the
+citations.
+
+**Words.** :func:`balance_word`, :func:`change`, :func:`moved`, :func:`rank_move`,
+:func:`compare`, :func:`against_margin`, :func:`ratio_verdict`, :func:`place` and
+:func:`possessive` choose the words of the report's sentences from the numbers, and
+:func:`usd` and :func:`percent` keep small amounts readable, so that the prose reads
+right for any pair.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Sequence
@@ -21,23 +36,46 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis import indicators
+from analysis import bilateral, indicators, text
+from analysis import data as curated
 from analysis.errors import DataError, Problem
 from analysis.sources.formats import Loaded, Provenance, country_iso3, country_name
 
 __all__ = [
     "Pair",
+    "balance_word",
+    "both_sides",
     "by_year",
+    "change",
     "chapters",
     "cited",
+    "compare",
+    "embedded_years",
+    "gap_summary",
+    "gaps",
+    "against_margin",
     "labelled",
+    "latest",
     "mirror",
+    "moved",
     "parse_years",
+    "percent",
+    "place",
+    "possessive",
+    "potential_absent",
+    "potential_rows",
     "provenance_table",
+    "rank_move",
+    "rank_series",
+    "rank_summary",
     "ranking",
+    "ratio_verdict",
+    "reported_rows",
     "resolve_country",
     "select",
     "sources",
+    "usd",
+    "world_share",
     "world_shares",
 ]
 
@@ -72,8 +110,26 @@ class Pair:
         return f"{country_name(self.reporter)}–{country_name(self.partner)}"
 
 
-def resolve_country(text: str, *, option: str) -> str:
+def _suggestions(text: str, codes: pd.DataFrame) -> str:
+    """Return up to three listed countries close to a mistyped code or name, for a message."""
+    listed = codes[codes["kind"] == "country_or_area"]
+    names = dict(zip(listed["iso3"], listed["name"], strict=True))
+    word = text.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", word):
+        close = difflib.get_close_matches(word.upper(), list(names), n=3, cutoff=0.6)
+    else:
+        lower = {n.lower(): c for c, n in names.items()}
+        found = difflib.get_close_matches(word.lower(), list(lower), n=3, cutoff=0.75)
+        close = [lower[n] for n in found]
+    return " or ".join(f"{c} ({names[c]})" for c in close)
+
+
+def resolve_country(text: str, *, option: str, codes: pd.DataFrame | None = None) -> str:
     """Return the ISO3 code of a country given by code or name, or stop with a clear error.
+
+    A code or name listed in the ``country_codes`` table is taken as it is (former
+    economies such as ``ANT`` included); anything else is resolved with
+    country_converter. An aggregate (``WLD``, IMF regions) is refused.
 
     Parameters
     ----------
@@ -81,6 +137,8 @@ def resolve_country(text: str, *, option: str) -> str:
         A code (``KOR``, ``KR``) or a name (``"Korea, Rep."``).
     option
         The command-line option it came from, for the message.
+    codes
+        The ``country_codes`` table (loaded if ``None``).
 
     Returns
     -------
@@ -90,18 +148,35 @@ def resolve_country(text: str, *, option: str) -> str:
     Raises
     ------
     DataError
-        If country_converter does not know the country.
+        If neither the table nor country_converter knows the country (the message
+        suggests close matches from the table), or it is an aggregate.
 
     Examples
     --------
     >>> resolve_country("Korea, Rep.", option="--partner")
     'KOR'
+    >>> resolve_country("kor", option="--partner")
+    'KOR'
     """
-    iso3 = country_iso3(text)
-    if iso3 is None:
+    codes = curated.load("country_codes") if codes is None else codes
+    word = text.strip()
+    by_code = codes.set_index("iso3")
+    by_name = {n.lower(): c for c, n in zip(codes["iso3"], codes["name"], strict=True)}
+    iso3 = word.upper() if word.upper() in by_code.index else by_name.get(word.lower())
+    if iso3 is not None and by_code.loc[iso3, "kind"] != "country_or_area":
         raise DataError(
-            Problem("<arguments>", None, option, "a country code or name known to "
-                    "country_converter (for example IND, KOR or 'Korea, Rep.')", repr(text))
+            Problem("<arguments>", None, option, "a country, not an aggregate or unspecified "
+                    "area", f"{word!r} ({by_code.loc[iso3, 'name']}, {by_code.loc[iso3, 'kind']})")
+        )  # fmt: skip
+    iso3 = iso3 or country_iso3(word)
+    if iso3 is None:
+        close = _suggestions(word, codes)
+        raise DataError(
+            Problem("<arguments>", None, option, "a country code listed in country_codes "
+                    "(ISO3, for example IND or KOR) or a name known to country_converter "
+                    "(for example 'Korea, Rep.')",
+                    repr(text) + (f", which is not listed; did you mean {close}?" if close
+                                  else ", which is not listed"))
         )  # fmt: skip
     return iso3
 
@@ -536,3 +611,568 @@ def cited(df: pd.DataFrame, pair: Pair) -> pd.DataFrame:
     cites = sources(pair)
     text = ["; ".join(cites[i] for i in dict.fromkeys(s.split(";"))) for s in df["source_id"]]
     return df.drop(columns="source_id").assign(source=text)
+
+
+# --- The embedded panel (IMF DOTS) -------------------------------------------------------
+
+_SIDES_COLUMNS = ["year", "exports_usd", "imports_usd", "total_usd", "balance_usd",
+                  "is_estimate", "reporter_iso3", "source_id"]  # fmt: skip
+_DOTS = "dots_trade (IMF DOTS, embedded)"
+
+
+def _in_years(df: pd.DataFrame, years: tuple[int, int] | None) -> pd.DataFrame:
+    """Keep the rows of a table with ``year`` in the range (every row if ``None``)."""
+    if years is None:
+        return df.iloc[0:0]
+    return df[df["year"].between(*years)].reset_index(drop=True)
+
+
+def embedded_years(
+    dots: pd.DataFrame,
+    reporter: str,
+    partner: str,
+    *,
+    years: tuple[int, int] | None = None,
+    required: bool = True,
+) -> tuple[int, int] | None:
+    """Return the years for which the embedded panel holds the pair, or stop with a clear error.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    reporter, partner
+        ISO3 codes (from :func:`resolve_country`).
+    years
+        The year range asked for (``--years``); every year the panel holds if ``None``.
+    required
+        Whether the report has nothing else (no file): then an absent pair stops the
+        build. With files, ``None`` is returned instead.
+
+    Returns
+    -------
+    tuple of int or None
+        First and last year with the pair's rows in the range, either side reporting.
+
+    Raises
+    ------
+    DataError
+        If reporter and partner are the same, or (when ``required``) the panel holds no
+        trade between them, or none in the range; the message says what would work.
+    """
+    if reporter == partner:
+        raise DataError(Problem("<arguments>", None, "--partner", "a country other than the "
+                                "reporter", partner))  # fmt: skip
+    forward = (dots["reporter_iso3"] == reporter) & (dots["partner_iso3"] == partner)
+    backward = (dots["reporter_iso3"] == partner) & (dots["partner_iso3"] == reporter)
+    held = sorted(int(y) for y in dots.loc[forward | backward, "year"].unique())
+    fix = ("give --data FILE with the pair's trade (a UN Comtrade, CEPII BACI, IMF or WITS "
+           "download)")  # fmt: skip
+    if not held:
+        if not required:
+            return None
+        # unique() first: set() over two million Arrow strings takes seconds.
+        listed = set(dots["reporter_iso3"].unique()) | set(dots["partner_iso3"].unique())
+        absent = [c for c in (reporter, partner) if c not in listed]
+        found = (f"none: {' and '.join(absent)} {'is' if len(absent) == 1 else 'are'} in no row"
+                 if absent else "none: neither reports trade with the other")  # fmt: skip
+        raise DataError(
+            Problem(_DOTS, None, "reporter_iso3, partner_iso3", f"rows of {reporter}–{partner} "
+                    f"trade, either side reporting, or else {fix}", found)
+        )  # fmt: skip
+    first, last = years or (held[0], held[-1])
+    inside = [y for y in held if first <= y <= last]
+    if not inside:
+        if not required:
+            return None
+        raise DataError(
+            Problem(_DOTS, None, "year", f"{reporter}–{partner} trade in {first}–{last}, or else "
+                    f"{fix} for those years", f"none; the panel holds it for {held[0]}–{held[-1]}")
+        )  # fmt: skip
+    return inside[0], inside[-1]
+
+
+def reported_rows(dots: pd.DataFrame, reporter: str, partner: str) -> pd.DataFrame:
+    """Return the rows either country reports: all that :func:`both_sides` and the rest need.
+
+    Every section of the report drawn from the panel reads only the two countries' own
+    records (their trade with each other, with the World, with every partner for the
+    ranks and with unallocated partners for the mirror gap), so passing these rows
+    instead of the whole table gives the same tables, faster.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    reporter, partner
+        The pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows whose ``reporter_iso3`` is either country.
+    """
+    return dots[dots["reporter_iso3"].isin([reporter, partner])].reset_index(drop=True)
+
+
+def both_sides(
+    dots: pd.DataFrame, reporter: str, partner: str, *, years: tuple[int, int] | None
+) -> pd.DataFrame:
+    """Return the pair's yearly totals as each side reports them, reporter's figures first.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    reporter, partner
+        The pair, seen from the reporter.
+    years
+        The years (from :func:`embedded_years`); an empty table if ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`analysis.bilateral.both_reporters` in the years: ``exports_usd`` is the
+        reporter's exports to the partner (the partner's imports from it, by the
+        partner's figures).
+    """
+    if years is None:
+        return pd.DataFrame(columns=_SIDES_COLUMNS)
+    return _in_years(bilateral.both_reporters(dots, reporter, partner), years)
+
+
+def latest(sides: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of the latest year in :func:`both_sides` (one per reporting side).
+
+    Parameters
+    ----------
+    sides
+        Output of :func:`both_sides`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the year, the reporter's first.
+    """
+    if sides.empty:
+        return sides
+    return sides[sides["year"] == sides["year"].max()].reset_index(drop=True)
+
+
+def gaps(
+    dots: pd.DataFrame,
+    reporter: str,
+    partner: str,
+    *,
+    cif_fob_factor: float,
+    years: tuple[int, int] | None,
+) -> pd.DataFrame:
+    """Return the mirror gap of each direction by year, or an empty table if no year has both sides.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    reporter, partner
+        The pair.
+    cif_fob_factor
+        The CIF/FOB factor (``mirror_gap_causes``).
+    years
+        The years; an empty table if ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`analysis.bilateral.mirror_gaps` in the years, the reporter's exports first.
+    """
+    if years is None:
+        return pd.DataFrame(columns=["exporter_iso3", "importer_iso3", "year", "gap_pct",
+                                     "beyond_cif_fob_pct", "is_estimate", "source_id"])  # fmt: skip
+    try:
+        out = bilateral.mirror_gaps(dots, reporter, partner, cif_fob_factor=cif_fob_factor)
+    except DataError:  # no year with both sides
+        out = pd.DataFrame(columns=["exporter_iso3", "importer_iso3", "year", "gap_pct",
+                                    "beyond_cif_fob_pct", "is_estimate", "source_id"])  # fmt: skip
+    return _in_years(out, years)
+
+
+def gap_summary(gaps: pd.DataFrame, *, cif_fob_factor: float, recent: int = 10) -> pd.DataFrame:
+    """Summarise each direction's mirror gap: its sign, the CIF/FOB margin and the recent mean.
+
+    Parameters
+    ----------
+    gaps
+        Output of :func:`gaps` (not empty).
+    cif_fob_factor
+        The CIF/FOB factor; the margin is ``100 * (cif_fob_factor - 1)`` %.
+    recent
+        The latest this many years are averaged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per direction, indexed by ``exporter_iso3``: ``importer_iso3``,
+        ``n_years``, ``first_year``, ``last_year``, ``above`` (years the importer's figure
+        is higher), ``beyond`` (years it is higher by more than the margin),
+        ``recent_from``, ``recent_gap_pct`` and ``recent_beyond_pct`` (means over the
+        recent years).
+    """
+    margin = 100 * (cif_fob_factor - 1)
+    rows = []
+    for (exp, imp), part in gaps.groupby(["exporter_iso3", "importer_iso3"], sort=False):
+        last = int(part["year"].max())
+        late = part[part["year"] > last - recent]
+        rows.append({
+            "exporter_iso3": exp, "importer_iso3": imp, "n_years": len(part),
+            "first_year": int(part["year"].min()), "last_year": last,
+            "above": int((part["gap_pct"] > 0).sum()),
+            "beyond": int((part["gap_pct"] > margin).sum()),
+            "recent_from": int(late["year"].min()),
+            "recent_gap_pct": float(late["gap_pct"].mean()),
+            "recent_beyond_pct": float(late["beyond_cif_fob_pct"].mean()),
+        })  # fmt: skip
+    return pd.DataFrame(rows).set_index("exporter_iso3")
+
+
+def rank_series(
+    dots: pd.DataFrame, reporter: str, partner: str, *, years: tuple[int, int] | None
+) -> pd.DataFrame:
+    """Rank each country among the other's partners by total trade, year by year.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    reporter, partner
+        The pair.
+    years
+        The years; an empty table if ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`analysis.bilateral.partner_rank_series` for the partner among the
+        reporter's partners (by the reporter's figures), then the reporter among the
+        partner's, with ``reporter_iso3``, ``partner_iso3`` and ``source_id``. A country
+        that does not report to DOTS has no ranking of its partners.
+    """
+    cols = ["reporter_iso3", "partner_iso3", "year", "rank", "share_pct", "total_usd",
+            "n_partners", "source_id"]  # fmt: skip
+    parts = []
+    for rep, par in ((reporter, partner), (partner, reporter)) if years else ():
+        series = bilateral.partner_rank_series(dots, rep, par)
+        own = dots[(dots["reporter_iso3"] == rep) & (dots["partner_iso3"] == bilateral.WORLD)]
+        ids = own.groupby("year")["source_id"].agg(lambda s: ";".join(dict.fromkeys(s)))
+        parts.append(series.assign(reporter_iso3=rep, partner_iso3=par,
+                                   source_id=series["year"].map(ids)))  # fmt: skip
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)[cols]
+    return _in_years(out.dropna(subset=["share_pct", "source_id"]), years)
+
+
+def rank_summary(ranks: pd.DataFrame) -> pd.DataFrame:
+    """Summarise each country's rank among the other's partners: first, last and best year.
+
+    Parameters
+    ----------
+    ranks
+        Output of :func:`rank_series`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ranking, indexed by ``reporter_iso3`` (whose partners are ranked):
+        ``partner_iso3``, ``first_year``, ``first_rank``, ``first_share_pct``,
+        ``last_year``, ``last_rank``, ``last_share_pct``, ``n_partners`` (in the last
+        year), ``best_rank`` and ``best_years`` (how many years at the best rank).
+    """
+    rows = []
+    for (rep, par), part in ranks.groupby(["reporter_iso3", "partner_iso3"], sort=False):
+        part = part.sort_values("year")
+        first, last = part.iloc[0], part.iloc[-1]
+        best = int(part["rank"].min())
+        rows.append({
+            "reporter_iso3": rep, "partner_iso3": par,
+            "first_year": int(first["year"]), "first_rank": int(first["rank"]),
+            "first_share_pct": float(first["share_pct"]),
+            "last_year": int(last["year"]), "last_rank": int(last["rank"]),
+            "last_share_pct": float(last["share_pct"]), "n_partners": int(last["n_partners"]),
+            "best_rank": best, "best_years": int((part["rank"] == best).sum()),
+        })  # fmt: skip
+    cols = ["reporter_iso3", "partner_iso3", "first_year", "first_rank", "first_share_pct",
+            "last_year", "last_rank", "last_share_pct", "n_partners", "best_rank",
+            "best_years"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols).set_index("reporter_iso3")
+
+
+def world_share(
+    dots: pd.DataFrame, reporter: str, partner: str, *, years: tuple[int, int] | None
+) -> pd.DataFrame:
+    """Return the partner's share of the reporter's exports and imports, by the reporter's figures.
+
+    Parameters
+    ----------
+    dots
+        The ``dots_trade`` table.
+    reporter, partner
+        The pair.
+    years
+        The years; an empty table if ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year``, ``flow``, ``pair_usd`` (the reporter's exports to or imports from the
+        partner), ``world_usd`` (its exports to or imports from the World, ``WLD``),
+        ``share_pct``, ``source_id``; empty when the reporter does not report.
+    """
+    cols = ["year", "flow", "pair_usd", "world_usd", "share_pct", "source_id"]
+    if years is None or not (dots["reporter_iso3"] == reporter).any():
+        return pd.DataFrame(columns=cols)
+    own = bilateral.pair_totals(dots, reporter, partner, reporter=reporter)
+    world = bilateral.world_trade(dots, reporter)
+    if own.empty or world.empty:
+        return pd.DataFrame(columns=cols)
+    both = own.merge(world, on="year", suffixes=("", "_world"))
+    parts = []
+    for flow, col in (("export", "exports_usd"), ("import", "imports_usd")):
+        parts.append(pd.DataFrame({
+            "year": both["year"], "flow": flow, "pair_usd": both[col],
+            "world_usd": both[f"{col}_world"],
+            "share_pct": 100 * both[col] / both[f"{col}_world"].where(both[f"{col}_world"] > 0),
+            "source_id": [_join(f"{a};{b}") for a, b in
+                          zip(both["source_id"], both["source_id_world"], strict=True)],
+        }))  # fmt: skip
+    return _in_years(pd.concat(parts, ignore_index=True)[cols], years)
+
+
+def potential_absent(
+    panel: pd.DataFrame, dots: pd.DataFrame, geodist: pd.DataFrame, countries: Sequence[str]
+) -> pd.DataFrame:
+    """Say why a country is not in the gravity model's panel, for each country given.
+
+    Parameters
+    ----------
+    panel
+        Output of :func:`analysis.gravity.dots_panel` (its ``attrs`` give the rule).
+    dots
+        The ``dots_trade`` table.
+    geodist
+        The ``geodist_pairs`` table.
+    countries
+        ISO3 codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per country not in the panel: ``iso3``, ``reason`` (a clause such as
+        "GeoDist gives no distances for it"); empty when every country is in it.
+    """
+    info = panel.attrs
+    members = set(panel["exporter_iso3"].unique())
+    first_year = info["years"][0]
+    rows = []
+    for c in countries:
+        if c in members:
+            continue
+        own = dots[((dots["reporter_iso3"] == c) & (dots["reporter_kind"] == "economy"))
+                   | ((dots["partner_iso3"] == c)
+                      & (dots["partner_kind"] == "economy"))]  # fmt: skip
+        if own.empty:
+            reason = "DOTS records it under no economy code (it is a former or merged economy)"
+        elif c not in set(geodist["exporter_iso3"].unique()):
+            reason = "CEPII GeoDist gives no distances for it"
+        elif int(own["year"].min()) > first_year:
+            reason = (f"DOTS has its trade only from {int(own['year'].min())}, after the model's "
+                      f"first year, {first_year}")  # fmt: skip
+        else:
+            reason = f"it does not meet the panel's rule: {info['rule']}"
+        rows.append({"iso3": c, "reason": reason})
+    return pd.DataFrame(rows, columns=["iso3", "reason"])
+
+
+def potential_rows(
+    pairs: pd.DataFrame, reporter: str, partner: str, *, years: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Return the gravity model's rows for both directions of the pair, in the years.
+
+    Parameters
+    ----------
+    pairs
+        The pairs table of :func:`analysis.gravity.potential_international`.
+    reporter, partner
+        The pair.
+    years
+        The years to keep; every model year if ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reporter's exports to the partner, then its imports from it, years in order.
+    """
+    rows = pairs[
+        ((pairs["exporter_iso3"] == reporter) & (pairs["importer_iso3"] == partner))
+        | ((pairs["exporter_iso3"] == partner) & (pairs["importer_iso3"] == reporter))
+    ]
+    rows = rows.assign(first=rows["exporter_iso3"] != reporter).sort_values(["first", "year"])
+    rows = rows.drop(columns="first").reset_index(drop=True)
+    return rows if years is None else rows[rows["year"].between(*years)].reset_index(drop=True)
+
+
+# --- Words chosen from the numbers ------------------------------------------------------
+
+
+def possessive(name: str) -> str:
+    """Return a name's possessive form.
+
+    Examples
+    --------
+    >>> possessive("India"), possessive("Philippines")
+    ("India's", "Philippines'")
+    """
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def usd(value_usd: float) -> str:
+    """Format a US-dollar amount in billions, or in millions or thousands when it is small.
+
+    Examples
+    --------
+    >>> usd(132.3e9), usd(1.2e6), usd(4.5e3)
+    ('US$132.3 billion', 'US$1.2 million', 'US$4.5 thousand')
+    """
+    size = abs(value_usd)
+    if size >= 0.95e9:
+        return text.usd_bn(value_usd)
+    sign = "−" if value_usd < 0 else ""
+    if size >= 0.95e6:
+        return f"{sign}US${size / 1e6:,.1f} million"
+    return f"{sign}US${size / 1e3:,.1f} thousand"
+
+
+def percent(value_pct: float) -> str:
+    """Format a percentage with one decimal, or two significant digits below 0.1%.
+
+    Examples
+    --------
+    >>> percent(13.49), percent(0.0175), percent(0)
+    ('13.5%', '0.018%', '0%')
+    """
+    if value_pct == 0:
+        return "0%"
+    return f"{value_pct:.1f}%" if abs(value_pct) >= 0.1 else f"{value_pct:.2g}%"
+
+
+def place(rank: int) -> str:
+    """Write a rank as a place among partners: ``"largest"``, ``"2nd-largest"``.
+
+    Examples
+    --------
+    >>> place(1), place(2), place(23)
+    ('largest', '2nd-largest', '23rd-largest')
+    """
+    return "largest" if rank == 1 else f"{text.ordinal(rank)}-largest"
+
+
+def balance_word(balance: float) -> str:
+    """Return ``"surplus"``, ``"deficit"`` or ``"balance"`` for the sign of a trade balance.
+
+    Examples
+    --------
+    >>> balance_word(3.0), balance_word(-1.0), balance_word(0)
+    ('surplus', 'deficit', 'balance')
+    """
+    return "surplus" if balance > 0 else "deficit" if balance < 0 else "balance"
+
+
+def change(first: float, last: float) -> str:
+    """Describe the change from one value to another: ``"grew 19-fold"``, ``"fell by 40%"``.
+
+    Examples
+    --------
+    >>> change(1, 19.2), change(1, 2.5), change(100, 135), change(100, 60), change(5, 5)
+    ('grew 19-fold', 'grew 2.5-fold', 'grew by 35%', 'fell by 40%', 'did not change')
+    >>> change(1, 1102.4)
+    'grew 1,102-fold'
+    """
+    ratio = last / first
+    if ratio >= 10:
+        return f"grew {ratio:,.0f}-fold"
+    if ratio >= 2:
+        return f"grew {ratio:.1f}-fold"
+    if ratio > 1:
+        return f"grew by {100 * (ratio - 1):.0f}%"
+    if ratio < 1:
+        return f"fell by {100 * (1 - ratio):.0f}%"
+    return "did not change"
+
+
+def rank_move(first: int, last: int) -> str:
+    """Say how a rank moved (1 is the top): ``"rose"``, ``"fell"`` or ``"held its place"``.
+
+    Examples
+    --------
+    >>> rank_move(30, 6), rank_move(1, 2), rank_move(3, 3)
+    ('rose', 'fell', 'held its place')
+    """
+    return "rose" if last < first else "fell" if last > first else "held its place"
+
+
+def moved(first: float, last: float) -> str:
+    """Say how a value moved: ``"rose"``, ``"fell"`` or ``"did not change"``.
+
+    Examples
+    --------
+    >>> moved(1.0, 2.0), moved(2.0, 1.0), moved(1.0, 1.0)
+    ('rose', 'fell', 'did not change')
+    """
+    return "rose" if last > first else "fell" if last < first else "did not change"
+
+
+def against_margin(gap_pct: float, margin_pct: float) -> str:
+    """Place a mirror gap (importer's CIF figure over the exporter's FOB, in %) against the margin.
+
+    The words follow "the importer's figure was on average x% above (or below) the
+    exporter's, …".
+
+    Examples
+    --------
+    >>> against_margin(12.0, 6.0), against_margin(2.0, 6.0)
+    ('more than the CIF/FOB margin', 'within the CIF/FOB margin')
+    >>> against_margin(-3.0, 6.0)
+    'where the CIF/FOB margin alone would put it above'
+    """
+    if gap_pct > margin_pct:
+        return "more than the CIF/FOB margin"
+    if gap_pct >= 0:
+        return "within the CIF/FOB margin"
+    return "where the CIF/FOB margin alone would put it above"
+
+
+def compare(a: float, b: float) -> str:
+    """Compare ``a`` with ``b``: ``"larger than"``, ``"smaller than"`` or ``"the same as"``.
+
+    Examples
+    --------
+    >>> compare(2, 1), compare(1, 2), compare(1, 1)
+    ('larger than', 'smaller than', 'the same as')
+    """
+    return "larger than" if a > b else "smaller than" if a < b else "the same as"
+
+
+def ratio_verdict(low: float, high: float) -> str:
+    """Place an actual / predicted interval against 1 (trade as the model predicts).
+
+    Examples
+    --------
+    >>> ratio_verdict(1.2, 1.5)
+    'above the prediction, even at the bottom of the interval'
+    >>> ratio_verdict(0.9, 1.1)
+    'not distinguishable from the prediction (the interval spans it)'
+    """
+    if low > 1:
+        return "above the prediction, even at the bottom of the interval"
+    if high < 1:
+        return "below the prediction, even at the top of the interval"
+    return "not distinguishable from the prediction (the interval spans it)"

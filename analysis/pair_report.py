@@ -1,11 +1,14 @@
-"""Build the report for any country pair from downloaded trade files.
+"""Build the report for any country pair, from the embedded data and any downloaded files.
 
-``python -m analysis build --reporter IND --partner KOR --data FILE...`` checks the files
-and the pair first (so that a wrong country, an absent pair, an empty year range or mixed
-units stop the build with a clear message), then executes the parameterised notebook
-``notebooks/pair/pair_report.ipynb`` with papermill into ``reports/<REPORTER>-<PARTNER>/``:
-the executed notebook, its HTML page (``index.html``), ``figures/`` and ``tables/``. The
-folder is replaced only when the build succeeds.
+``python -m analysis build --reporter KOR --partner USA`` builds the report offline from
+the embedded IMF DOTS panel (``dots_trade``: both reporters' figures for every calendar
+year 1960–2020, world totals, ranks) and the gravity model's inputs; ``--data FILE...``
+adds the files' figures (product detail, newer years). The pair is checked first (a wrong
+country, a pair that neither the panel nor the files hold, an empty year range or mixed
+units stop the build with a clear message), then the parameterised notebook
+``notebooks/pair/pair_report.ipynb`` is executed with papermill into
+``reports/<REPORTER>-<PARTNER>/``: the executed notebook, its HTML page (``index.html``),
+``figures/`` and ``tables/``. The folder is replaced only when the build succeeds.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from analysis import pair
+from analysis import data, pair
 from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR
 from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, BuildError
 from analysis.sources import formats
@@ -68,16 +71,54 @@ def _html(nb: nbformat.NotebookNode) -> str:
     return body
 
 
+def check_pair(
+    reporter: str, partner: str, files: Sequence[Path] = (), *, years: str | None = None
+) -> tuple[str, str]:
+    """Check that the embedded panel or the files can serve the pair, before any notebook runs.
+
+    Parameters
+    ----------
+    reporter, partner
+        Country codes or names.
+    files
+        Trade downloads (none: the embedded panel alone).
+    years
+        A year or range (``2018-2022``), or ``None``.
+
+    Returns
+    -------
+    tuple of str
+        The reporter's and the partner's ISO3 codes.
+
+    Raises
+    ------
+    DataError
+        If a country is unknown, the two are the same, the year range is malformed, or
+        neither the panel nor the files hold the pair (in the range), or the files mix
+        units.
+    """
+    codes = data.load("country_codes")
+    # Countries and years first: a mistyped code should not wait for any data to load.
+    reporter = pair.resolve_country(reporter, option="--reporter", codes=codes)
+    partner = pair.resolve_country(partner, option="--partner", codes=codes)
+    span = pair.parse_years(years)
+    pair.embedded_years(data.load("dots_trade"), reporter, partner, years=span,
+                        required=not files)  # fmt: skip
+    if files:
+        pair.select(formats.load_files(files), reporter, partner, years=span)
+    return reporter, partner
+
+
 def build_pair(
     reporter: str,
     partner: str,
-    files: Sequence[Path],
+    files: Sequence[Path] = (),
     *,
     years: str | None = None,
     out_root: Path = REPORT_DIR,
     notebook: Path = PAIR_NOTEBOOK,
 ) -> Path:
-    """Check the files for the pair, then execute the pair notebook into the pair's folder.
+    """Check the pair (:func:`check_pair`), then execute the pair notebook into its folder.
 
     Parameters
     ----------
@@ -85,9 +126,9 @@ def build_pair(
         Country codes or names; the report is from the reporter's side.
     files
         Trade downloads in any supported format (and BACI's country-code file), in order
-        of preference.
+        of preference; none for a report from the embedded data alone.
     years
-        A year or range (``2018-2022``); every year in the files by default.
+        A year or range (``2018-2022``); every year in the data by default.
     out_root
         The reports folder; the pair's report goes in ``<REPORTER>-<PARTNER>/`` inside it.
     notebook
@@ -101,30 +142,24 @@ def build_pair(
     Raises
     ------
     DataError
-        If the files cannot serve the pair (checked before any notebook runs).
+        If neither the embedded panel nor the files can serve the pair (checked before
+        any notebook runs).
     BuildError
         If a notebook cell fails; the previous report is left as it was.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    # Countries first: a mistyped code should not wait for the files to load.
-    reporter = pair.resolve_country(reporter, option="--reporter")
-    partner = pair.resolve_country(partner, option="--partner")
     paths = [Path(f).resolve() for f in files]
-    if not paths:
-        raise BuildError("no data files: give at least one with --data FILE")
-    checked = pair.select(
-        formats.load_files(paths), reporter, partner, years=pair.parse_years(years)
-    )
-    out_dir = pair_folder(checked.reporter, checked.partner, out_root).resolve()
+    reporter, partner = check_pair(reporter, partner, paths, years=years)
+    out_dir = pair_folder(reporter, partner, out_root).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         executed = staging / notebook.name
         parameters = {
-            "reporter": checked.reporter,
-            "partner": checked.partner,
+            "reporter": reporter,
+            "partner": partner,
             "data_files": [str(p) for p in paths],
             "years": years,
         }

@@ -1,16 +1,31 @@
+import ast
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
-from analysis import charts, pair
+from analysis import charts, data, pair
 from analysis.__main__ import main
 from analysis.errors import DataError
+from analysis.pair_report import PAIR_NOTEBOOK
 from analysis.sources import formats
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALL = sorted(FIXTURES.glob("*.csv"))
+# The figures every report draws from the embedded data (IMF DOTS and the gravity model).
+EMBEDDED_FIGURES = {"both_reporters.png", "mirror_gap.png", "rank_over_time.png",
+                    "world_share.png", "potential.png"}  # fmt: skip
+EMBEDDED_TABLES = {"overview.csv", "both_reporters.csv", "mirror_gaps.csv", "rank_over_time.csv",
+                   "world_share.csv", "potential.csv"}  # fmt: skip
+
+
+def markdown_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    return "\n".join(
+        o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
+        for o in c.outputs if "text/markdown" in o.get("data", {})
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -109,25 +124,23 @@ def test_cli_builds_the_report_of_a_second_pair(tmp_path, capsys):
     out = tmp_path / "IND-KOR"
     assert (out / "index.html").is_file() and (out / "pair_report.ipynb").is_file()
     figures = {p.name for p in (out / "figures").glob("*.png")}
-    assert figures == {"trade_by_year.png", "partner_share.png", "partner_rank.png",
-                       "top_chapters_export.png", "top_chapters_import.png"}  # fmt: skip
+    # The files' figures, and the embedded panel's beside them.
+    files_figures = {"trade_by_year.png", "partner_share.png", "partner_rank.png",
+                     "top_chapters_export.png", "top_chapters_import.png"}  # fmt: skip
+    assert figures == files_figures | EMBEDDED_FIGURES
     trade = pd.read_csv(out / "tables" / "trade_by_year.csv")
     assert trade["year"].tolist() == list(range(2016, 2024))
-    assert "India–South Korea" in (out / "index.html").read_text(encoding="utf-8")
+    assert "India–Rep. of Korea" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_sections_without_data_say_so(tmp_path, capsys):
     files = [FIXTURES / "imf_dots_wide_IND_KOR_2016-2017.csv"]
     assert main(["build", "--reporter", "IND", "--partner", "KOR", "--out", str(tmp_path),
                  "--data", *map(str, files)]) == 0  # fmt: skip
-    nb = nbformat.read(tmp_path / "IND-KOR" / "pair_report.ipynb", as_version=4)
-    text = "\n".join(
-        o["data"]["text/markdown"] for c in nb.cells if c.cell_type == "code"
-        for o in c.outputs if "text/markdown" in o.get("data", {})
-    )  # fmt: skip
+    text = markdown_outputs(tmp_path / "IND-KOR" / "pair_report.ipynb")
     assert "this section needs a file of India's trade with all partners" in text
     assert "this section needs a file with HS product detail" in text
-    assert "this section needs a file reported by South Korea" in text
+    assert "this section needs a file reported by Rep. of Korea" in text
 
 
 def test_cli_reports_a_data_error_without_building(tmp_path, capsys):
@@ -135,3 +148,74 @@ def test_cli_reports_a_data_error_without_building(tmp_path, capsys):
                    "--data", str(FIXTURES / "wits_IND_2018.csv")])  # fmt: skip
     assert status == 1 and "--partner" in capsys.readouterr().err
     assert not (tmp_path / "IND-XYZ").exists()
+
+
+def test_cli_builds_a_pair_from_the_embedded_data_alone(tmp_path, capsys):
+    assert main(["build", "--reporter", "KOR", "--partner", "USA", "--out", str(tmp_path)]) == 0
+    out = tmp_path / "KOR-USA"
+    assert (out / "index.html").is_file()
+    assert {p.name for p in (out / "figures").glob("*.png")} == EMBEDDED_FIGURES
+    assert {p.name for p in (out / "tables").glob("*.csv")} == EMBEDDED_TABLES
+    # Both reporters' totals, every year, are the sums of their own DOTS rows: Korea's
+    # exports to the US are Korea's export rows, and the US's import rows in its figures.
+    sides = pd.read_csv(out / "tables" / "both_reporters.csv").set_index(["reporter_iso3", "year"])
+    dots = data.load("dots_trade")
+    rows = dots[dots.reporter_iso3.isin(["KOR", "USA"]) & dots.partner_iso3.isin(["KOR", "USA"])]
+    sums = rows.pivot_table(index=["reporter_iso3", "year"], columns="flow", values="value_usd",
+                            aggfunc="sum")  # fmt: skip
+    korea_exports = sums["export"].where(sums.index.get_level_values(0) == "KOR", sums["import"])
+    assert sides.exports_usd.sort_index().equals(korea_exports.sort_index().rename("exports_usd"))
+    assert (sides.total_usd == sides.exports_usd + sides.imports_usd).all()
+    assert list(sides.loc["KOR"].index) == list(range(1960, 2021))
+    world = pd.read_csv(out / "tables" / "world_share.csv").set_index(["flow", "year"])
+    korea_world = dots[(dots.reporter_iso3 == "KOR") & (dots.partner_iso3 == "WLD")]
+    assert world.world_usd.sort_index().equals(
+        korea_world.groupby(["flow", "year"]).value_usd.sum().rename("world_usd").sort_index()
+    )
+    potential = pd.read_csv(out / "tables" / "potential.csv")
+    directions = set(zip(potential.exporter_iso3, potential.importer_iso3, strict=True))
+    assert directions == {("KOR", "USA"), ("USA", "KOR")}
+    text = markdown_outputs(out / "pair_report.ipynb")
+    assert "a UN Comtrade or BACI HS file for Rep. of Korea" in text
+    assert "Both Rep. of Korea and USA are in it." in text
+
+
+def test_unknown_code_is_refused_with_a_suggestion(tmp_path, capsys):
+    with pytest.raises(DataError, match=r"--partner: expected a country code listed in "
+                       r"country_codes.*'KOX'.*did you mean KOR \(Rep\. of Korea\)\?"):  # fmt: skip
+        pair.resolve_country("KOX", option="--partner")
+    with pytest.raises(DataError, match=r"not an aggregate.*World"):
+        pair.resolve_country("WLD", option="--partner")
+    assert main(["build", "--reporter", "USA", "--partner", "KOX", "--out", str(tmp_path)]) == 1
+    assert "did you mean KOR" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+def test_pair_without_embedded_rows_or_file_is_refused(tmp_path, capsys):
+    # Afghanistan and Bhutan: neither reports trade with the other to DOTS.
+    assert main(["build", "--reporter", "AFG", "--partner", "BTN", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "expected rows of AFG–BTN trade" in err and "give --data FILE" in err
+    assert "neither reports trade with the other" in err
+    assert not any(tmp_path.iterdir())
+    dots = data.load("dots_trade")
+    with pytest.raises(DataError, match=r"KOR–USA trade in 2021–2023.*holds it for 1960–2020"):
+        pair.embedded_years(dots, "KOR", "USA", years=(2021, 2023))
+    # With a file, the pair needs no DOTS rows.
+    assert pair.embedded_years(dots, "AFG", "BTN", required=False) is None
+
+
+def test_the_pair_notebook_follows_the_notebook_rules():
+    nb = nbformat.read(PAIR_NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert nb.cells[0].source.startswith("# ")
+    first = "\n".join(ln for ln in code[0].source.splitlines() if not ln.startswith("%"))
+    assert all(isinstance(n, ast.Import | ast.ImportFrom) for n in ast.parse(first).body)
+    assert code[1].metadata.get("tags") == ["parameters"]
+    for cell in code[1:]:
+        tree = ast.parse(cell.source)
+        assert not any(isinstance(n, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef
+                                  | ast.Lambda) for n in ast.walk(tree))  # fmt: skip
+    assert nb.cells[-2].source.strip() == "## Data and sources"
+    assert "data.sources_for(" in nb.cells[-1].source
