@@ -1,52 +1,126 @@
-"""Command line: ``python -m analysis build`` and ``python -m analysis data rebuild``."""
+"""Command line: ``bilateral-trade build``, ``claims``, ``validate`` and ``data rebuild``.
+
+The same commands run as ``python -m analysis …``. Progress messages go through
+:mod:`logging` to stderr (``-q`` keeps only warnings and errors, ``-v`` adds debug
+detail); errors go to stderr too; a command's output (a ledger, a validation report)
+goes to stdout.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from analysis import __version__
 from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, NOTEBOOK_DIR, REPORT_DIR
 from analysis.errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd
 
+#: Name of the console script that ``pip install`` puts on the PATH.
+SCRIPT = "bilateral-trade"
+_HANDLER_NAME = "analysis-cli"
+logger = logging.getLogger("analysis")
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis", description="Bilateral trade analytics suite."
-    )
+
+def _verbosity_options(parser: argparse.ArgumentParser, *, default: int | str) -> None:
+    """Add ``-q``/``-v``; on sub-commands they default to nothing, so as not to mask the top."""
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default, dest="verbose",
+        help="show debug messages as well as progress",
+    )  # fmt: skip
+    parser.add_argument(
+        "-q", "--quiet", action="count", default=default, dest="quiet",
+        help="show only warnings and errors (no progress messages or bar)",
+    )  # fmt: skip
+
+
+def _parser(prog: str = "python -m analysis") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Bilateral trade analytics suite.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _verbosity_options(parser, default=0)
+    common = argparse.ArgumentParser(add_help=False)
+    _verbosity_options(common, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="execute every notebook and write the report")
+    build = sub.add_parser(
+        "build", parents=[common], help="execute every notebook and write the report"
+    )
     build.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder")
     build.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebooks folder")
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    build.add_argument("--reporter", help="build the report of another pair: reporter (e.g. IND)")
-    build.add_argument("--partner", help="partner of the pair (code or name, e.g. KOR)")
+    build.add_argument(
+        "--reporter",
+        help="build the report of any pair from the embedded data: reporter (e.g. KOR)",
+    )
+    build.add_argument("--partner", help="partner of the pair (code or name, e.g. USA)")
     build.add_argument(
         "--data", type=Path, nargs="+", default=[], metavar="FILE",
-        help="trade downloads for the pair (UN Comtrade, BACI, IMF, WITS CSV)",
+        help="optional trade downloads for the pair, for product detail and newer years "
+        "(UN Comtrade, BACI, IMF, WITS CSV)",
     )  # fmt: skip
     build.add_argument("--years", help="year range of the pair report, e.g. 2018-2022")
-    claims = sub.add_parser("claims", help="check every claim of the source articles")
+    claims = sub.add_parser(
+        "claims", parents=[common], help="check every claim of the source articles"
+    )
     claims.add_argument(
         "--format", choices=["table", "csv", "json", "markdown"], default="table",
         help="output format (default: a table for the terminal)",
     )  # fmt: skip
     claims.add_argument("--data", type=Path, default=DATA_DIR, help="data folder")
-    validate = sub.add_parser("validate", help="check a CSV file against a table's schema")
+    validate = sub.add_parser(
+        "validate", parents=[common], help="check a CSV file against a table's schema"
+    )
     validate.add_argument("file", type=Path, help="the CSV file")
     validate.add_argument("--table", help="the table it should match (default: from its header)")
     validate.add_argument("--data", type=Path, default=DATA_DIR, help="data folder")
-    data = sub.add_parser("data", help="curated data commands")
+    data = sub.add_parser("data", parents=[common], help="curated data commands")
     data_sub = data.add_subparsers(dest="data_command", required=True)
-    rebuild = data_sub.add_parser("rebuild", help="derive data/ from the raw source files")
-    rebuild.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="raw sources folder")
-    rebuild.add_argument("--out", type=Path, default=DATA_DIR, help="output folder")
+    rebuild = data_sub.add_parser(
+        "rebuild", parents=[common], help="derive data/ from the raw source files"
+    )
+    # ../shared/sources and data/ are the repository's: an installed package has neither.
+    in_checkout = DEFAULT_RAW_DIR is not None
+    rebuild.add_argument(
+        "--raw", type=Path, default=DEFAULT_RAW_DIR, required=not in_checkout,
+        help="raw sources folder" + (f" (default {DEFAULT_RAW_DIR})" if in_checkout else ""),
+    )  # fmt: skip
+    rebuild.add_argument(
+        "--out", type=Path, default=DATA_DIR if in_checkout else None,
+        required=not in_checkout,
+        help="output folder" + (" (default data/)" if in_checkout else ""),
+    )  # fmt: skip
     return parser
+
+
+def configure_logging(verbosity: int) -> None:
+    """Send the package's log messages to stderr at the level the flags ask for.
+
+    Parameters
+    ----------
+    verbosity
+        The number of ``-v`` less the number of ``-q``: 0 shows progress (INFO), 1 or
+        more adds debug messages, -1 keeps warnings and errors, -2 or less errors only.
+    """
+    if verbosity > 0:
+        level = logging.DEBUG
+    elif verbosity == 0:
+        level = logging.INFO
+    else:
+        level = logging.WARNING if verbosity == -1 else logging.ERROR
+    for handler in list(logger.handlers):
+        if handler.get_name() == _HANDLER_NAME:
+            logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    fmt = "%(levelname)s %(name)s: %(message)s" if verbosity > 0 else "%(message)s"
+    handler.setFormatter(logging.Formatter(fmt))
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 def _claims(fmt: str, data_dir: Path) -> str:
@@ -95,12 +169,17 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
 
 
 def _build_pair(args: argparse.Namespace) -> int:
-    """Build the report of the pair given by ``--reporter``, ``--partner`` and ``--data``."""
+    """Build the report of the pair given by ``--reporter`` and ``--partner`` (``--data``: files).
+
+    Without ``--data`` the report comes from the embedded data alone (IMF DOTS and the
+    gravity model's inputs); files add their figures (product detail, newer years).
+    """
     from analysis.pair_report import build_pair
     from analysis.report import BuildError, relative
 
-    if not (args.reporter and args.partner and args.data):
-        print("build: --reporter, --partner and --data FILE... go together", file=sys.stderr)
+    if not (args.reporter and args.partner):
+        print("build: --reporter and --partner go together (--data FILE... is optional)",
+              file=sys.stderr)  # fmt: skip
         return 2
     start = time.perf_counter()
     try:
@@ -116,36 +195,42 @@ def _build_pair(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, prog: str = "python -m analysis") -> int:
     """Run the command line.
 
     Parameters
     ----------
     argv
         Arguments (``sys.argv[1:]`` by default).
+    prog
+        The program name shown in help and ``--version``.
 
     Returns
     -------
     int
-        Exit status: 0 on success, 1 on a data or build error.
+        Exit status: 0 on success, 1 on a data or build error, 2 on a usage error.
     """
-    args = _parser().parse_args(argv)
+    args = _parser(prog).parse_args(argv)
+    verbosity = getattr(args, "verbose", 0) - getattr(args, "quiet", 0)
+    configure_logging(verbosity)
     try:
         if args.command == "build" and (args.reporter or args.partner or args.data):
             return _build_pair(args)
         if args.command == "build":
             from analysis.report import BuildError, build, relative
 
+            # A progress bar only for a person watching: not in logs, pipes or -q.
+            progress = not args.no_progress and verbosity >= 0 and sys.stderr.isatty()
             start = time.perf_counter()
             try:
-                pages = build(args.out, notebook_dir=args.notebooks, progress=not args.no_progress)
+                pages = build(args.out, notebook_dir=args.notebooks, progress=progress)
             except BuildError as err:
-                print(f"build failed: {err}", file=sys.stderr)
+                logger.error("build failed: %s", err)
                 return 1
-            print(
-                f"built {relative(args.out / 'index.html')}: {len(pages)} notebook(s) "
-                f"in {time.perf_counter() - start:.1f} s"
-            )
+            logger.info(
+                "built %s: %d notebook(s) in %.1f s",
+                relative(args.out / "index.html"), len(pages), time.perf_counter() - start,
+            )  # fmt: skip
         elif args.command == "validate":
             from analysis.validate import validate_file
 
@@ -156,11 +241,20 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "data" and args.data_command == "rebuild":
             from analysis.sources.rebuild import rebuild
 
-            rebuild(args.raw, args.out)
+            rebuild(args.raw, args.out, log=logger.info)
     except DataError as err:
-        print(f"data error:\n{err}", file=sys.stderr)
+        logger.error("data error:\n%s", err)
+        return 1
+    except OSError as err:
+        logger.debug("details", exc_info=True)
+        logger.error("error: %s", err)
         return 1
     return 0
+
+
+def cli() -> int:
+    """Run the ``bilateral-trade`` console script (``main`` under the script's name)."""
+    return main(prog=SCRIPT)
 
 
 if __name__ == "__main__":

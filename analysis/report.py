@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -56,6 +57,7 @@ PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block body_header -%}{{ super() }}<!--site-nav-->{%- endblock body_header -%}
 """
 _SAVED_FIGURE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
+logger = logging.getLogger(__name__)
 
 
 class BuildError(RuntimeError):
@@ -372,12 +374,14 @@ def _run_all(
             _merge(cache / key, staging, owners, name)
             bar.set_postfix_str(f"{name} (cached)")
             bar.update()
+            logger.debug("%s: reused from the cache (%s)", name, key[:12])
         else:
             pending[name] = (path, key)
     try:
         if pending:
             notebooks_to_run = sum(path is not None for path, _ in pending.values())
             workers = max(1, min(os.cpu_count() or 1, notebooks_to_run))
+            logger.debug("running %s on %d worker(s)", ", ".join(pending), workers)
             # Spawned workers share no state with the parent (no inherited locks or kernels).
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -396,6 +400,7 @@ def _run_all(
                             pool.shutdown(wait=True, cancel_futures=True)
                             raise
                         _merge(cache / pending[name][1], staging, owners, name)
+                        logger.debug("%s: done", name)
                         bar.set_postfix_str(name)
                         bar.update()
     except BrokenProcessPool as err:
@@ -509,6 +514,7 @@ def build(
         raise BuildError(f"no numbered notebooks (NN_name.ipynb) in {notebook_dir}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    logger.debug("notebooks from %s, data from %s, report to %s", notebook_dir, DATA_DIR, out_dir)
     given = inputs()
     jobs: dict[str, tuple[Path | None, str]] = {p.stem: (p, cache_key(p, given)) for p in paths}
     # Queued last: it runs beside the last notebooks and is never started if one fails early.
@@ -530,7 +536,7 @@ def build(
 
 
 def relative(path: Path) -> str:
-    """Return a path relative to the repository root when it lies inside it.
+    """Return a path relative to the repository root (installed: the current directory).
 
     Parameters
     ----------
@@ -540,9 +546,9 @@ def relative(path: Path) -> str:
     Returns
     -------
     str
-        The relative path, or the path as given.
+        The relative path when the path lies inside that folder, or the path as given.
     """
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(path.resolve().relative_to(ROOT or Path.cwd()))
     except ValueError:
         return str(path)
