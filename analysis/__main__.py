@@ -125,7 +125,8 @@ def configure_logging(verbosity: int) -> None:
 
 def _claims(fmt: str, data_dir: Path) -> str:
     """Run the claims ledger and format it."""
-    from analysis import claims, data
+    from analysis import data
+    from analysis.cases.india_japan import claims
 
     results = claims.run(claims.Tables(data_dir=data_dir))
     return format_ledger(claims.ledger(results, data.load("claims", data_dir=data_dir)), fmt)
@@ -137,7 +138,7 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
     Parameters
     ----------
     ledger
-        Output of :func:`analysis.claims.ledger`.
+        Output of :func:`analysis.cases.india_japan.claims.ledger`.
     fmt
         ``table``, ``csv``, ``json`` or ``markdown``.
 
@@ -146,7 +147,7 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
     str
         The text, without a final newline.
     """
-    from analysis import claims
+    from analysis.cases.india_japan import claims
 
     if fmt == "csv":
         return ledger.to_csv(index=False, lineterminator="\n").rstrip("\n")
@@ -174,8 +175,8 @@ def _build_pair(args: argparse.Namespace) -> int:
     Without ``--data`` the report comes from the embedded data alone (IMF DOTS and the
     gravity model's inputs); files add their figures (product detail, newer years).
     """
-    from analysis.pair_report import build_pair
     from analysis.report import BuildError, relative
+    from analysis.report.pair import build_pair
 
     if not (args.reporter and args.partner):
         print("build: --reporter and --partner go together (--data FILE... is optional)",
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None, *, prog: str = "python -m analysis") -> 
         elif args.command == "claims":
             print(_claims(args.format, args.data))
         elif args.command == "data" and args.data_command == "rebuild":
-            from analysis.sources.rebuild import rebuild
+            from analysis.curate.rebuild import rebuild
 
             rebuild(args.raw, args.out, log=logger.info)
     except DataError as err:

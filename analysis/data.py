@@ -454,8 +454,8 @@ def citation(source_ids: pd.Series | list[str], *, data_dir: Path = DATA_DIR) ->
 
     Examples
     --------
-    >>> citation(["comtrade_ind_2019"])
-    'Source: UN Comtrade, reporter India (2019)'
+    >>> citation(["wdi_gdp", "imf_dots_all"])
+    'Source: World Bank WDI; IMF Direction of Trade Statistics'
     """
     reg = source_table(data_dir).set_index("source_id")
     parts = []
@@ -488,8 +488,8 @@ def country_name(iso3: str, *, data_dir: Path = DATA_DIR) -> str:
 
     Examples
     --------
-    >>> country_name("JPN")
-    'Japan'
+    >>> country_name("WLD")
+    'World'
     """
     names = load("country_codes", data_dir=data_dir).set_index("iso3")["name"]
     return str(names.get(iso3, iso3))

@@ -18,7 +18,8 @@ from collections.abc import Callable
 import pandas as pd
 import statsmodels.api as sm
 
-from analysis import data, gravity
+from analysis import data
+from analysis.models import gravity
 
 TERMS = ["log_distance", "contiguity", "common_language", "colony"]
 

@@ -5,7 +5,7 @@ each size, the panel is generated once (``benchmarks/generate.py``, git-ignored
 ``benchmarks/data/``), then each contender runs each indicator in a fresh Python process,
 so that its peak memory (``ru_maxrss``, interpreter and imports included) is its own:
 
-* ``pandas`` and ``duckdb``: :mod:`analysis.panel` with that engine, from the Parquet file
+* ``pandas`` and ``duckdb``: :mod:`analysis.measures.panel` with that engine, from the Parquet file
   (pandas loads it; DuckDB reads it); and the pandas engine on the panel already loaded
   as a DataFrame (the load is timed apart);
 * ``sql``: the floor, one plain DuckDB SQL query per indicator over the same file, with no
@@ -108,7 +108,7 @@ def _best(run: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 
 def _engine_run(engine: str, source: object, name: str) -> Callable[[], object]:
-    from analysis import panel
+    from analysis.measures import panel
 
     if isinstance(source, str):  # a slice of the first row group: the file is not loaded
         first = pq.ParquetFile(source).read_row_group(0, columns=COLUMNS)
@@ -143,7 +143,7 @@ def _ecomplexity(path: str, repeat: int, full: bool) -> dict[str, object]:
     from ecomplexity import ecomplexity
     from ecomplexity.ComplexityData import ComplexityData
 
-    from analysis import panel
+    from analysis.measures import panel
 
     columns = {"time": "t", "loc": "i", "prod": "k", "val": "v"}
 
@@ -169,7 +169,7 @@ def _ecomplexity(path: str, repeat: int, full: bool) -> dict[str, object]:
             ecomplexity(x, columns, check_logsupermodularity=False, verbose=False)
             report["call"] = time.perf_counter() - start
     report["peak_mb"] = _peak_mb()  # before the check below adds its own memory
-    # The same numbers as analysis.panel? Its grid also holds the zeros: the merge drops them.
+    # The same numbers as analysis.measures.panel? Its grid holds the zeros; the merge drops them.
     theirs = pd.concat(
         pd.DataFrame({"year": t, "exporter": index.get_level_values("loc"),
                       "product": index.get_level_values("prod"), "rca_ec": rca.ravel()})

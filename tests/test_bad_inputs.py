@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import indicators
 from analysis.config import ROOT
 from analysis.data import parse_table, read_csv_text
 from analysis.errors import DataError, IndicatorWarning
+from analysis.measures import indicators
 from analysis.validate import validate_file
 
 CORPUS = Path(__file__).parent / "bad_inputs"

@@ -44,14 +44,14 @@ def test_citation_file_has_the_package_version():
 @pytest.fixture
 def fake_rebuild(monkeypatch):
     """Replace the data rebuild by one that logs a progress line and a debug line."""
-    import analysis.sources.rebuild as rebuild_module
+    import analysis.curate.rebuild as rebuild_module
 
     calls = []
 
     def rebuild(raw, out, *, log):
         calls.append((raw, out))
         log("india_japan_trade: 10 rows in, 10 out")
-        logging.getLogger("analysis.sources.rebuild").debug("checksums match")
+        logging.getLogger("analysis.curate.rebuild").debug("checksums match")
         return []
 
     monkeypatch.setattr(rebuild_module, "rebuild", rebuild)
@@ -76,11 +76,11 @@ def test_flags_may_follow_the_sub_command(fake_rebuild, capsys, tmp_path):
     cli.main(["data", "rebuild", "-q", "--raw", str(tmp_path), "--out", str(tmp_path)])
     assert capsys.readouterr().err == ""
     cli.main(["data", "rebuild", "--raw", str(tmp_path), "--out", str(tmp_path), "-v"])
-    assert "DEBUG analysis.sources.rebuild: checksums match" in capsys.readouterr().err
+    assert "DEBUG analysis.curate.rebuild: checksums match" in capsys.readouterr().err
 
 
 def test_quiet_keeps_errors_on_stderr(monkeypatch, capsys, tmp_path):
-    import analysis.sources.rebuild as rebuild_module
+    import analysis.curate.rebuild as rebuild_module
 
     def rebuild(raw, out, *, log):
         raise DataError(Problem("raw.csv", 3, "value", "a number", "'x'"))

@@ -6,7 +6,7 @@ from frictionless import Package
 
 from analysis import data
 from analysis.config import DATA_DIR
-from analysis.sources.rebuild import REGISTERS
+from analysis.curate.rebuild import REGISTERS
 
 PACKAGE = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = {r["name"]: r for r in PACKAGE["resources"]}

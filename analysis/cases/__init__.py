@@ -1,0 +1,1 @@
+"""Cases: what is specific to one country pair lives in its own folder."""

@@ -1,0 +1,968 @@
+"""The claims ledger: each checkable claim of the source articles confronted with the data.
+
+One check per claim id, registered with :func:`check`. A check measures the claimed
+quantity on every series the data hold (reporter, basis, period, source), gives each
+measurement a verdict, and picks the primary one by a rule it states. Verdicts:
+
+* ``holds``: the measured value, rounded as the claim is rounded, equals the claim (or
+  the qualitative statement is true);
+* ``holds approximately``: within the claim's tolerance (the ``tolerance_rel`` column of
+  the ``claims`` table, each with its reason);
+* ``does not hold``;
+* ``cannot be checked with the data at hand``: the ledger then says what data would.
+
+Checks read tables through :class:`Tables`, so tests can pass small synthetic tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import data
+from analysis.cases.india_japan import composition, headline, investment, trends
+from analysis.config import DATA_DIR
+from analysis.errors import DataError, Problem
+from analysis.present.text import ordinal
+
+__all__ = [
+    "CHECKS",
+    "Measurement",
+    "Result",
+    "Tables",
+    "VERDICTS",
+    "check",
+    "ledger",
+    "measurements",
+    "numeric",
+    "run",
+    "to_markdown",
+]
+
+HOLDS, APPROX, FAILS, UNCHECKABLE = (
+    "holds",
+    "holds approximately",
+    "does not hold",
+    "cannot be checked with the data at hand",
+)
+VERDICTS = (HOLDS, APPROX, FAILS, UNCHECKABLE)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One measurement of a claimed quantity on one series."""
+
+    value: float | None
+    unit: str
+    series: str
+    period: str
+    source_id: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """A claim's verdict: the primary measurement, every measurement, and why."""
+
+    claim_id: str
+    verdict: str
+    explanation: str
+    primary: Measurement | None = None
+    measurements: tuple[Measurement, ...] = field(default_factory=tuple)
+
+
+class Tables:
+    """Give checks the curated tables, loaded from a data folder or given in memory.
+
+    Parameters
+    ----------
+    tables
+        Tables by name; any other table is loaded from ``data_dir`` when asked for.
+    data_dir
+        The data folder.
+    """
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame] | None = None, *,
+                 data_dir: Path = DATA_DIR):  # fmt: skip
+        self._tables = dict(tables or {})
+        self._data_dir = data_dir
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        """Return a table by name."""
+        if name not in self._tables:
+            self._tables[name] = data.load(name, data_dir=self._data_dir)
+        return self._tables[name]
+
+
+Check = Callable[[pd.Series, Tables], Result]
+CHECKS: dict[str, Check] = {}
+
+
+def check(claim_id: str) -> Callable[[Check], Check]:
+    """Register a function as the check of one claim id.
+
+    Parameters
+    ----------
+    claim_id
+        The claim, for example ``"C01"``.
+
+    Returns
+    -------
+    callable
+        A decorator that registers the function and returns it unchanged.
+    """
+
+    def register(fn: Check) -> Check:
+        if claim_id in CHECKS:
+            raise ValueError(f"a check for {claim_id} is already registered")
+        CHECKS[claim_id] = fn
+        return fn
+
+    return register
+
+
+def _decimals(value: float) -> int:
+    """Return how many decimals a claimed number is given with (13.7 → 1, 32 → 0)."""
+    text = repr(float(value)).rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def compare(measured: float, claimed: float, tolerance: float) -> str:
+    """Judge a measured value against a claimed one.
+
+    Parameters
+    ----------
+    measured, claimed
+        In the same unit.
+    tolerance
+        Relative tolerance for "holds approximately".
+
+    Returns
+    -------
+    str
+        ``holds`` when the measured value rounds to the claim (at the claim's precision),
+        ``holds approximately`` within the tolerance, ``does not hold`` otherwise.
+
+    Examples
+    --------
+    >>> compare(13.72, 13.7, 0.05), compare(14.1, 13.7, 0.05), compare(15.36, 13.7, 0.05)
+    ('holds', 'holds approximately', 'does not hold')
+
+    A coarse claim must also be within its tolerance to hold: 0.16 rounds to 0.2, yet it
+    is 20% below it.
+
+    >>> compare(0.16, 0.2, 0.1)
+    'does not hold'
+    """
+    within = bool(claimed) and abs(measured / claimed - 1) <= tolerance
+    if round(measured, _decimals(claimed)) == claimed and (within or measured == claimed):
+        return HOLDS
+    return APPROX if within else FAILS
+
+
+def _tolerance(claim: pd.Series) -> float:
+    value = claim["tolerance_rel"]
+    if pd.isna(value):
+        raise DataError(
+            Problem("claims", None, "tolerance_rel",
+                    f"a tolerance for numeric claim {claim['claim_id']}", "blank")
+        )  # fmt: skip
+    return float(value)
+
+
+def _bn(value: float) -> str:
+    return f"US${value:,.2f} bn"
+
+
+# --- Trade totals: C01-C04 -------------------------------------------------------------
+#
+# One sentence of the explainer gives three figures (total, exports, imports) for 2020,
+# and C04 follows from two of them. They are checked together, by one rule:
+#
+# 1. each figure is measured on every basis that could be its source: the partner's own
+#    calendar-year figures, the reporter's own calendar-year figures, and the reporter's
+#    fiscal year that starts in the claimed year;
+# 2. the sentence's basis is the one closest to all its figures together: the smallest
+#    sum of absolute relative gaps over the parts (``data/claim_sentences.csv``);
+# 3. each figure's verdict is its verdict on that basis, with its tolerance
+#    (``data/claim_tolerances.csv``); the derived deficit (C04) holds when the basis
+#    shows a deficit.
+# Mixing bases (the total from one series, the exports from another) would let a
+# sentence "hold" that no single source supports.
+
+
+def _trade_bases(claim: pd.Series, tables: Tables) -> pd.DataFrame:
+    year = str(claim["period"])
+    if not year.isdigit():
+        raise DataError(Problem("claims", None, "period", "a calendar year for a trade "
+                                f"claim ({claim['claim_id']})", repr(year)))  # fmt: skip
+    return headline.bases_for_year(
+        tables["dots_trade"], tables["india_japan_trade"], tables["country_codes"],
+        a="IND", b="JPN", year=int(year),
+    )  # fmt: skip
+
+
+def _sentence(claim_id: str, tables: Tables) -> pd.DataFrame:
+    """Return the rows of the claims stated in the same sentence as ``claim_id``."""
+    sentences = tables["claim_sentences"]
+    mine = sentences[sentences["claim_id"] == claim_id]
+    if mine.empty:
+        raise DataError(Problem("claim_sentences", None, "claim_id",
+                                f"a row for trade claim {claim_id}", "none"))  # fmt: skip
+    return sentences[sentences["sentence_id"] == mine["sentence_id"].iloc[0]]
+
+
+def sentence_basis(claim_id: str, tables: Tables) -> tuple[pd.Series | None, pd.DataFrame]:
+    """Choose the basis on which a sentence's figures are judged, by the rule above.
+
+    Parameters
+    ----------
+    claim_id
+        Any claim of the sentence.
+    tables
+        The curated tables.
+
+    Returns
+    -------
+    tuple
+        The chosen basis (a row of :func:`~analysis.cases.india_japan.headline.bases_for_year`;
+        ``None`` if no
+        series covers the year) and every basis with ``sum_abs_gap``, the sum over the
+        sentence's parts of ``|measured / claimed - 1|``.
+    """
+    claims = tables["claims"].set_index("claim_id")
+    parts = _sentence(claim_id, tables)
+    parts = parts[parts["role"] == "part"]
+    bases = _trade_bases(claims.loc[claim_id], tables)
+    if bases.empty:
+        return None, bases
+    gap = sum(
+        (bases[p.measure_column] / (float(claims.loc[p.claim_id, "claimed_value"]) * 1e9) - 1).abs()
+        for p in parts.itertuples()
+    )  # fmt: skip
+    bases = bases.assign(sum_abs_gap=gap)
+    return bases.loc[bases["sum_abs_gap"].idxmin()], bases
+
+
+def _trade_check(claim: pd.Series, tables: Tables) -> Result:
+    cid = claim["claim_id"]
+    row = _sentence(cid, tables).set_index("claim_id").loc[cid]
+    column, derived = row["measure_column"], row["role"] == "derived"
+    chosen, bases = sentence_basis(cid, tables)
+    if chosen is None:
+        text = (f"No series covers {claim['period']}: neither reporter's calendar year nor the "
+                "fiscal year that starts in it.")  # fmt: skip
+        return Result(cid, UNCHECKABLE, text)
+    claimed = float(claim["claimed_value"])
+    # A derived claim is judged on its sign alone, so it has no tolerance.
+    tol = 0.0 if derived else _tolerance(claim)
+    found = []
+    for b in bases.itertuples():
+        value = getattr(b, column) / 1e9
+        same_sign = (value < 0) == (claimed < 0) and value != 0
+        verdict = (HOLDS if same_sign else FAILS) if derived else compare(value, claimed, tol)
+        found.append(Measurement(value, "USD bn", b.basis, b.period, b.source_id, verdict))
+    primary = next(m for m in found if m.series == chosen["basis"])
+    others = "; ".join(f"{m.series} {_bn(m.value)} ({m.value / claimed - 1:+.0%})"
+                       for m in found if m is not primary)  # fmt: skip
+    if derived:
+
+        def side(v: float) -> str:
+            return f"a deficit of {_bn(-v)}" if v < 0 else f"a surplus of {_bn(v)}"
+
+        agree = sum(m.verdict == HOLDS for m in found)
+        text = (
+            f"On the sentence's basis ({primary.series}) India had {side(primary.value)}; the "
+            f"articles' own figures imply {side(claimed)}. {agree} of the {len(found)} bases "
+            "show the claimed sign; the sign is what the claim states, the size is reported, "
+            "not judged."
+        )
+        return Result(cid, primary.verdict, text, primary, tuple(found))
+    reproduce = [m.series for m in found if m.verdict == HOLDS]
+    text = (
+        f"The sentence's basis, the one closest to its three figures together, is "
+        f"{primary.series}: {_bn(primary.value)}, {primary.value / claimed - 1:+.1%} against "
+        f"the claimed {_bn(claimed)} ({primary.verdict}). Other bases: {others}. "
+    )
+    text += (
+        f"Reproduced to the claim's rounding by: {', '.join(reproduce)}."
+        if reproduce
+        else "No series reproduces the figure to the claim's rounding."
+    )
+    return Result(cid, primary.verdict, text, primary, tuple(found))
+
+
+@check("C01")
+def check_total(claim: pd.Series, tables: Tables) -> Result:
+    """Check the claimed India–Japan total trade on the sentence's basis."""
+    return _trade_check(claim, tables)
+
+
+@check("C02")
+def check_exports(claim: pd.Series, tables: Tables) -> Result:
+    """Check the claimed Indian exports to Japan on the sentence's basis."""
+    return _trade_check(claim, tables)
+
+
+@check("C03")
+def check_imports(claim: pd.Series, tables: Tables) -> Result:
+    """Check the claimed Indian imports from Japan on the sentence's basis."""
+    return _trade_check(claim, tables)
+
+
+@check("C04")
+def check_deficit(claim: pd.Series, tables: Tables) -> Result:
+    """Check that India runs a deficit with Japan (the sign is the claim) on the same basis."""
+    return _trade_check(claim, tables)
+
+
+# --- Investment: C05-C07 ---------------------------------------------------------------
+
+
+@check("C05")
+def check_cumulative_fdi(claim: pd.Series, tables: Tables) -> Result:
+    """Check cumulative Japanese FDI to the end of 2019 by interpolating between snapshots."""
+    snaps = investment.cumulative_snapshots(tables["japan_fdi_india"]).dropna(
+        subset=["period_end", "value_usd"]
+    )
+    end = pd.Timestamp(f"{str(claim['period'])[-4:]}-12-31")
+    before, after = snaps[snaps["period_end"] <= end], snaps[snaps["period_end"] > end]
+    if before.empty or after.empty:
+        return Result(
+            claim["claim_id"], UNCHECKABLE,
+            "No published cumulative figures on both sides of the claimed date.",
+        )  # fmt: skip
+    b, a = before.iloc[-1], after.iloc[0]
+    weight = (end - b["period_end"]) / (a["period_end"] - b["period_end"])
+    value = (b["value_usd"] + weight * (a["value_usd"] - b["value_usd"])) / 1e9
+    claimed = float(claim["claimed_value"])
+    # An interpolated figure is an estimate: at best it holds approximately.
+    verdict = compare(value, claimed, _tolerance(claim))
+    verdict = APPROX if verdict == HOLDS else verdict
+    primary = Measurement(
+        value, "USD bn",
+        f"linear interpolation between {b['period']} (grade {b['grade']}) and {a['period']} "
+        f"(grade {a['grade']}), DPIIT basis", f"Apr 2000 - {end:%b %Y}",
+        f"{b['source_id']};{a['source_id']}", verdict,
+    )  # fmt: skip
+    text = (
+        f"No cumulative figure to {end:%B %Y} was found; interpolating between "
+        f"{_bn(b['value_usd'] / 1e9)} ({b['period']}) and {_bn(a['value_usd'] / 1e9)} "
+        f"({a['period']}) gives {_bn(value)} against the claimed {_bn(claimed)}."
+    )
+    return Result(claim["claim_id"], verdict, text, primary, (primary,))
+
+
+@check("C06")
+def check_fdi_rank(claim: pd.Series, tables: Tables) -> Result:
+    """Check Japan's rank among India's investors on India's own (DPIIT) cumulative counts.
+
+    The claim is a rank among *all* investors, so the primary basis is the DPIIT cumulative
+    ranking (since April 2000) whose end date is closest to the end of the claimed period;
+    a page without an end month counts as ending on 31 December of its last year. The
+    investor-reported ranking (UNCTAD/OECD, 2000–2012, 38 reporting economies) leaves out
+    Mauritius, Singapore and Cyprus, the largest conduits, so a match there is qualified: at
+    best "holds approximately", never "holds"; so is a match on a page of unstated basis.
+
+    Measurements: every ranked figure (each DPIIT count, each page of unstated basis, the
+    investor-reported ranking), each with its own verdict. Verdict: the primary DPIIT rank
+    equal to the claim holds; otherwise, if the investor-reported rank or another DPIIT
+    count ending within the claimed period equals it, the claim holds approximately; else
+    it does not hold. Without any DPIIT count the investor-reported rank decides, at best
+    approximately.
+    """
+    cid, claimed = claim["claim_id"], float(claim["claimed_value"])
+    first, last = int(str(claim["period"])[:4]), int(str(claim["period"])[-4:])
+    end = pd.Timestamp(f"{last}-12-31")
+    ranks = investment.japan_ranks(tables["japan_fdi_india"], tables["fdi_india_by_investor"],
+                                   first=first, last=last)  # fmt: skip
+    if ranks.empty:
+        return Result(cid, UNCHECKABLE, "No published rank of Japan among India's investors.")
+
+    def when(r: pd.Series) -> str:
+        if r["kind"] == "investor_reported":
+            return r["period"].replace("-", "–")
+        return f"{r['as_of']:%b %Y}" if r["end_stated"] else f"{r['as_of']:%Y}"
+
+    def grade(r: pd.Series) -> str:
+        return ("" if r["end_stated"] else "month not stated, ") + f"grade {r['grade']}"
+
+    def conduits(r: pd.Series) -> str:
+        names = str(r["missing_conduits"]).split(", ")
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+    def series(r: pd.Series) -> str:
+        if r["kind"] == "dpiit":
+            return (f"DPIIT cumulative FDI equity inflows since April 2000, rank among all "
+                    f"investors (grade {r['grade']}; {r['publisher_cited']})")  # fmt: skip
+        if r["kind"] == "unclear":
+            return f"cumulative FDI, basis not stated (grade {r['grade']}; {r['publisher_cited']})"
+        return (f"investor-reported net FDI into India (UNCTAD/OECD), rank among {r['ranked']} "
+                f"reporting economies, without {conduits(r)}")  # fmt: skip
+
+    match = ranks["rank"] == claimed
+    own = ranks["kind"].map({"dpiit": HOLDS}).fillna(APPROX)  # qualified bases: at best approx
+    ranks = ranks.assign(verdict=own.where(match, FAILS))
+    found = {i: Measurement(float(r["rank"]), "rank", series(r), r["period"], r["source_id"],
+                            r["verdict"]) for i, r in ranks.iterrows()}  # fmt: skip
+    dpiit, reported = ranks[ranks["kind"] == "dpiit"], ranks[ranks["kind"] == "investor_reported"]
+    unclear = ranks[ranks["kind"] == "unclear"]
+    if dpiit.empty:
+        r = reported.iloc[0]
+        text = (f"No DPIIT ranking was found; among the {r['ranked']} reporting economies "
+                f"(without {conduits(r)}) Japan ranks {ordinal(int(r['rank']))} in "
+                f"{when(r)}, a qualified basis.")  # fmt: skip
+        return Result(cid, r["verdict"], text, found[reported.index[0]], tuple(found.values()))
+    # Closest end date first; then the higher grade, then a stated end month.
+    closest = dpiit.assign(gap=(dpiit["as_of"] - end).abs()).sort_values(
+        ["gap", "grade", "end_stated"], ascending=[True, True, False], kind="mergesort"
+    )
+    p = closest.iloc[0]
+    within = dpiit[(dpiit.index != closest.index[0]) & (dpiit["as_of"] <= end)]
+    support = [f"on India's count to {when(r)} ({grade(r)})"
+               for _, r in within[within["rank"] == claimed].iterrows()]  # fmt: skip
+    support += [f"among the reporting economies in {when(r)}"
+                for _, r in reported[reported["rank"] == claimed].iterrows()]  # fmt: skip
+    verdict = HOLDS if p["rank"] == claimed else (APPROX if support else FAILS)
+    text = (
+        f"The claim is a rank among all investors, so it is judged on India's own (DPIIT) "
+        f"cumulative count ending closest to {end:%B %Y}: to {when(p)} ({grade(p)}, "
+        f"{p['publisher_cited']}) Japan ranks {ordinal(int(p['rank']))}"
+        + (f" (notes: {p['notes']})" if isinstance(p["notes"], str) and p["notes"] else "")
+        + ". "
+    )
+    others = dpiit.drop(index=closest.index[0])
+    if len(others):
+        text += "Other DPIIT counts: " + "; ".join(
+            f"{ordinal(int(r['rank']))} to {when(r)} ({grade(r)})" for _, r in others.iterrows()
+        ) + ". "  # fmt: skip
+    for _, r in reported.iterrows():
+        text += (f"Among the {r['ranked']} economies that report their outward FDI (UNCTAD/OECD, "
+                 f"{when(r)}) Japan ranks {ordinal(int(r['rank']))}, but that list leaves out "
+                 f"{conduits(r)}, the largest conduits, so it can qualify the claim, "
+                 "not confirm it. ")  # fmt: skip
+    if len(unclear):
+        text += "Pages of unstated basis: " + "; ".join(
+            f"{ordinal(int(r['rank']))} for {r['period']} (grade {r['grade']}, "
+            f"{r['publisher_cited']})" for _, r in unclear.iterrows()
+        ) + ". "  # fmt: skip
+    if verdict == HOLDS:
+        text += f"The claim holds on the closest DPIIT count ({when(p)})."
+    elif verdict == APPROX:
+        text += (f"So it holds only approximately: Japan was {ordinal(int(claimed))} "
+                 + " and ".join(support)
+                 + f", but {ordinal(int(p['rank']))} by {when(p)}.")  # fmt: skip
+    else:
+        text += (f"No ranking within the period gives {ordinal(int(claimed))}: Japan is "
+                 f"{ordinal(int(p['rank']))} by {when(p)}.")  # fmt: skip
+    return Result(cid, verdict, text, found[closest.index[0]], tuple(found.values()))
+
+
+# "Recent years", the claim's period, is read as the last ODA_RECENT_YEARS calendar years
+# of the aid data (2010-2019 in the 2022 vintage): a decade, long enough to be a standing
+# rather than one year's disbursements, short enough to be recent; tied to the data, the
+# window moves when a newer vintage is added. The claim holds if Japan is 1st in each year.
+ODA_RECENT_YEARS = 10
+
+
+@check("C07")
+def check_oda_rank(claim: pd.Series, tables: Tables) -> Result:
+    """Check Japan's rank among India's bilateral DAC donors (net ODA) in each recent year."""
+
+    def mn(value: float) -> str:
+        return f"{'−' if value < 0 else ''}US${abs(value) / 1e6:,.0f} million"
+
+    by_year = investment.largest_donor_by_year(tables["oda_india_by_donor"], donor="JPN")
+    if by_year.empty:
+        return Result(claim["claim_id"], UNCHECKABLE, "The aid table has no donor flows.")
+    last = int(by_year["year"].max())
+    recent = by_year[by_year["year"] > last - ODA_RECENT_YEARS]
+    claimed = float(claim["claimed_value"])
+    series = ("rank by net bilateral ODA to India among DAC donors and the EU institutions "
+              "(World Bank WDI from OECD DAC)")  # fmt: skip
+    found = []
+    for r in recent.itertuples():
+        rank = None if pd.isna(r.donor_rank) else float(r.donor_rank)
+        found.append(Measurement(rank, "rank", series, str(r.year), r.source_id,
+                                 HOLDS if rank == claimed else FAILS))  # fmt: skip
+    # Primary: the window's worst year (the latest of equals), the one that decides.
+    primary = max(found, key=lambda m: (float("inf") if m.value is None else m.value, m.period))
+    first, held = int(recent["year"].min()), [m for m in found if m.verdict == HOLDS]
+    verdict = HOLDS if len(held) == len(found) else FAILS
+    window = f"{first}–{last}, the last {len(found)} years of the aid data"
+    if verdict == HOLDS:
+        text = f"Japan was India's largest bilateral donor in every year of {window}. "
+    else:
+        misses = ", ".join(f"{m.period} ({'no flow' if m.value is None else ordinal(int(m.value))})"
+                           for m in found if m.verdict != HOLDS)  # fmt: skip
+        text = (f"Japan was India's largest bilateral donor in {len(held)} of the {len(found)} "
+                f"years of {window}; not in {misses}. ")  # fmt: skip
+    latest = recent.iloc[-1]
+    if pd.notna(latest["donor_usd"]):
+        all_donors = latest["donor_share_of_all_donors"]
+        text += (
+            f"In {latest['year']} it gave {mn(latest['donor_usd'])} net, "
+            f"{latest['donor_share_of_dac_total']:.0%} of the DAC donors' total "
+            f"({mn(latest['dac_total_usd'])})"
+            + ("" if pd.isna(all_donors) else
+               f" and {all_donors:.0%} of India's net ODA from all donors")
+            + (f"; the next donor was {latest['runner_up_name']} "
+               f"({mn(latest['runner_up_usd'])}). " if latest["donor_rank"] == 1 else
+               f"; the largest donor was {latest['leader_name']} "
+               f"({mn(latest['leader_usd'])}). ")
+        )  # fmt: skip
+    spells = investment.years_led_by_others(by_year[by_year["year"] < first])
+    if len(spells):
+        s = spells.iloc[-1]
+        span = (str(s["first_year"]) if s["first_year"] == s["last_year"]
+                else f"{s['first_year']}–{s['last_year']}")  # fmt: skip
+        text += f"Before that window another donor led in {span} ({s['leaders']})"
+        if pd.notna(s["donor_min_usd"]):
+            text += (f", when Japan's net flow fell as low as {mn(s['donor_min_usd'])} "
+                     f"({s['donor_min_year']}): a net figure subtracts repayments of earlier "
+                     "loans")  # fmt: skip
+        text += ". "
+    text += (
+        "Caveats: these are net disbursements, and gross disbursements or commitments can "
+        "rank donors differently; only DAC members and the EU institutions are ranked, so "
+        "non-DAC providers are absent; multilateral donors (IDA, ADB) are not bilateral and "
+        "are left out."
+    )
+    return Result(claim["claim_id"], verdict, text, primary, tuple(found))
+
+
+# --- Comparisons: C08-C10 --------------------------------------------------------------
+
+
+def _ratio_tables(tables: Tables) -> pd.DataFrame:
+    return trends.comparison_ratios(
+        hs2=tables["india_trade_hs2"],
+        quad=tables["comtrade_quadrennial"],
+        by_partner_2019=tables["india_trade_by_partner_2019"],
+        japan_china=tables["japan_china_trade"],
+        dots=tables["dots_trade"],
+    )
+
+
+def _reporter(basis: str) -> str:
+    """Return who reports a series, from its label ("India-reported", "IMF DOTS, Japan-…")."""
+    for name in ("India", "Japan", "China"):
+        if f"{name}-reported" in basis or (name == "Japan" and "japan customs" in basis):
+            return name
+    return basis
+
+
+def _ratio_measurements(rows: pd.DataFrame, verdict: Callable[[float], str]) -> list[Measurement]:
+    return [
+        Measurement(r.ratio, "ratio", f"{r.numerator_basis} / {r.denominator_basis}", r.period,
+                    r.source_id, verdict(r.ratio))
+        for r in rows.itertuples()
+    ]  # fmt: skip
+
+
+def _like_for_like(found: list[Measurement], reporter: str) -> list[Measurement]:
+    """Keep the measures where one reporter gives both pairs (``"India / India"``)."""
+    out = []
+    for m in found:
+        num, den = m.series.split(" / ")
+        same_kind = ("fiscal" in num) == ("fiscal" in den)
+        if _reporter(num) == reporter and _reporter(den) == reporter and same_kind:
+            out.append(m)
+    return out
+
+
+def _latest(found: list[Measurement]) -> Measurement:
+    """Pick the most recent measure (a fiscal year 2021-22 ends after calendar 2021)."""
+    return max(found, key=lambda m: (trends.period_midpoint(m.period), m.series))
+
+
+@check("C08")
+def check_one_fifth(claim: pd.Series, tables: Tables) -> Result:
+    """Check the upper bound on India's own figures for both pairs, latest period first.
+
+    Like for like, India reports both India–Japan and India–China: the primary measure is
+    the most recent period of those (fiscal or calendar). The partners' own figures (Japan
+    for India–Japan, China for India–China) are the mirror check.
+    """
+    ratios = _ratio_tables(tables)
+    rows = ratios[ratios["comparison"] == "of India–China"].dropna(subset=["ratio"])
+    bound = float(claim["claimed_value"])
+    found = _ratio_measurements(rows, lambda r: HOLDS if r < bound else FAILS)
+    india = _like_for_like(found, "India")
+    primary = _latest(india)
+    mirror = [m for m in found if m.series == "IMF DOTS, Japan-reported (calendar) / "
+              "IMF DOTS, China-reported (calendar)"]  # fmt: skip
+    latest_mirror = _latest(mirror)
+    fiscal = [m for m in india if "fiscal" in m.series]
+    calendar = [m for m in india if m.series.count("IMF DOTS") == 2]
+    under_f = [m.period for m in fiscal if m.verdict == HOLDS]
+    recent_c = sorted(calendar, key=lambda m: m.period)[-5:]
+    text = (
+        f"On India's own figures for both pairs the ratio was {primary.value:.1%} in "
+        f"{primary.period}, the latest period ({primary.series}); under one fifth in "
+        f"{len(under_f)} of {len(fiscal)} fiscal years and in "
+        f"{sum(m.verdict == HOLDS for m in recent_c)} of the last {len(recent_c)} calendar "
+        f"years ({', '.join(f'{m.period}: {m.value:.1%}' for m in recent_c)}). As the partners "
+        f"report it (Japan for India–Japan, China for India–China) it was "
+        f"{latest_mirror.value:.1%} in {latest_mirror.period}."
+    )
+    return Result(claim["claim_id"], primary.verdict, text, primary, tuple(found))
+
+
+def range_verdict(values: list[float], claimed: float, tolerance: float) -> str:
+    """Judge an "about x" claim on the range of its measures in one year.
+
+    Parameters
+    ----------
+    values
+        Every measure of the quantity in the year.
+    claimed
+        The claimed value.
+    tolerance
+        The relative tolerance.
+
+    Returns
+    -------
+    str
+        ``holds`` if every measure holds by :func:`compare` (rounds to the claim and lies
+        within the tolerance); ``holds approximately`` if the range of the measures meets
+        the band claimed ± tolerance;
+        ``does not hold`` if the whole range lies outside the band.
+
+    Examples
+    --------
+    >>> range_verdict([0.051, 0.049], 0.05, 0.1), range_verdict([0.043, 0.047], 0.05, 0.1)
+    ('holds', 'holds approximately')
+    >>> range_verdict([0.056, 0.063], 0.05, 0.1)
+    'does not hold'
+    """
+    if not values:
+        raise DataError(Problem("<range_verdict>", None, "values", "at least one measure",
+                                "none"))  # fmt: skip
+    if all(compare(v, claimed, tolerance) == HOLDS for v in values):
+        return HOLDS
+    low, high = sorted((claimed * (1 - tolerance), claimed * (1 + tolerance)))
+    return APPROX if max(values) >= low and min(values) <= high else FAILS
+
+
+@check("C09")
+def check_five_percent(claim: pd.Series, tables: Tables) -> Result:
+    """Check "about 5%" on the range of every measure in the latest year (:func:`range_verdict`).
+
+    The primary measure is like for like: Japan reports both India–Japan and Japan–China.
+    """
+    ratios = _ratio_tables(tables)
+    rows = ratios[ratios["comparison"] == "of Japan–China"].dropna(subset=["ratio"])
+    claimed, tol = float(claim["claimed_value"]), _tolerance(claim)
+    found = _ratio_measurements(rows, lambda r: compare(r, claimed, tol))
+    latest = max(m.period for m in found if m.period.isdigit())
+    recent = [m for m in found if m.period == latest]
+    japan = [m for m in _like_for_like(recent, "Japan") if "DOTS" in m.series]
+    primary = japan[0] if japan else min(recent, key=lambda m: abs(m.value - claimed))
+    verdict = range_verdict([m.value for m in recent], claimed, tol)
+    within = [m for m in recent if m.verdict != FAILS]
+    text = (
+        f"In {latest}, the latest year, with both pairs as Japan reports them the ratio is "
+        f"{primary.value:.1%}; across the {len(recent)} measures (India- or Japan-reported "
+        f"India–Japan over Japan-, China-reported, Comtrade or BACI Japan–China) it runs "
+        f"from {min(m.value for m in recent):.1%} to {max(m.value for m in recent):.1%}. Rule: "
+        f"holds if every measure rounds to {claimed:.0%}, holds approximately if the range "
+        f"meets {claimed * (1 - tol):.1%}–{claimed * (1 + tol):.1%}, otherwise does not hold. "
+        f"{len(within)} of the {len(recent)} measures lie in that band."
+    )
+    return Result(claim["claim_id"], verdict, text, primary, tuple(found))
+
+
+@check("C10")
+def check_partner_rank(claim: pd.Series, tables: Tables) -> Result:
+    """Check Japan's rank among India's partners: India's own figures in the latest year.
+
+    Also measured: the mirror ranking (each partner's own report of its trade with India)
+    and UN Comtrade 2019. "Barely in the top 15": a rank above 15 fails; at or below it,
+    the claim's tolerance says how far from 15 still reads as "barely".
+    """
+    from analysis.measures import bilateral, indicators
+
+    dots = tables["dots_trade"]
+    claimed, tol = float(claim["claimed_value"]), _tolerance(claim)
+
+    def verdict(rank: float) -> str:
+        return compare(rank, claimed, tol) if rank <= claimed else FAILS
+
+    series = bilateral.partner_rank_series(dots, "IND", "JPN")
+    found = [
+        Measurement(float(r.rank), "rank", "IMF DOTS, India-reported, total trade by partner",
+                    str(r.year), "imf_dots_all", verdict(float(r.rank)))
+        for r in series[series["year"] >= series["year"].max() - 4].itertuples()
+    ]  # fmt: skip
+    primary = found[-1]
+    latest = int(primary.period)
+    mirror = bilateral.mirror_partner_ranking(dots, "IND", latest).set_index("partner_iso3")
+    mirror_rank = float(mirror.loc["JPN", "rank"])
+    found.append(Measurement(mirror_rank, "rank", "IMF DOTS, each partner's own report of its "
+                             "trade with India", str(latest), "imf_dots_all",
+                             verdict(mirror_rank)))  # fmt: skip
+    ranking = indicators.partner_ranking(tables["india_trade_by_partner_2019"],
+                                         countries=tables["country_codes"])  # fmt: skip
+    comtrade_rank = float(ranking.set_index("partner_iso3").loc["JPN", "rank"])
+    found.append(Measurement(comtrade_rank, "rank", "UN Comtrade, India-reported, total trade "
+                             "by partner", "2019", "comtrade_ind_2019",
+                             verdict(comtrade_rank)))  # fmt: skip
+    share = series.set_index("year").loc[latest, "share_pct"]
+    text = (
+        f"On India's own figures Japan was its {ordinal(int(primary.value))} largest partner "
+        f"by total trade in {latest} ({share:.1f}% of India's trade with the world); in "
+        + ", ".join(f"{m.period} {ordinal(int(m.value))}" for m in found[:-3])
+        + f" before. As the partners report it, {ordinal(int(mirror_rank))}; UN Comtrade 2019: "
+        f"{ordinal(int(comtrade_rank))}. 'Barely in the top 15' is read as a rank from "
+        f"{int(claimed - round(claimed * tol))} to {int(claimed)}."
+    )
+    return Result(claim["claim_id"], primary.verdict, text, primary, tuple(found))
+
+
+# --- Potential: C17 --------------------------------------------------------------------
+
+# "Far below": actual trade under half the model's prediction, even at the top of the
+# interval (holds); "below": under the prediction at the top of the interval (holds
+# approximately); otherwise the claim does not hold. The verdict is the less favourable
+# of the two directions in the latest year of the DOTS model (2020); the Advanced Guide
+# model's latest year (2006) is kept as a second measurement, outside the verdict.
+FAR_BELOW = 0.5
+POTENTIAL_SERIES = {
+    "dots": "total merchandise trade (IMF DOTS, importer-reported) against a PPML structural "
+    "gravity model of international flows",
+    "agtpa": "manufacturing trade (Advanced Guide panel, 69 countries) against a PPML "
+    "structural gravity model with domestic sales",
+}
+
+
+@check("C17")
+def check_potential(claim: pd.Series, tables: Tables) -> Result:
+    """Check 'far below potential' with structural gravity: DOTS to 2020, beside AGTPA 2006."""
+    from analysis.models import gravity
+
+    panel = gravity.dots_panel(tables["dots_trade"], tables["geodist_pairs"], tables["rta_pairs"])
+    models = {
+        # The models' own number of draws, so that the intervals are notebook 07's.
+        "dots": gravity.potential_international(panel)[0],
+        "agtpa": gravity.potential(tables["gravity_panel"])[0],
+    }
+    found, ranges, years = [], [], {}
+    for model, pairs in models.items():
+        years[model] = year = int(pairs["year"].max())
+        for exporter, importer in [("IND", "JPN"), ("JPN", "IND")]:
+            row = pairs[(pairs["exporter_iso3"] == exporter) & (pairs["importer_iso3"] == importer)
+                        & (pairs["year"] == year)].iloc[0]  # fmt: skip
+            verdict = HOLDS if row["ratio_high"] < FAR_BELOW else (
+                APPROX if row["ratio_high"] < 1 else FAILS
+            )  # fmt: skip
+            ranges.append(f"{row['ratio_low']:.0%}–{row['ratio_high']:.0%}")
+            found.append(Measurement(
+                float(row["ratio"]), "actual / predicted",
+                f"{exporter} → {importer} {POTENTIAL_SERIES[model]} (interval "
+                f"{row['ratio_low']:.2f}–{row['ratio_high']:.2f})",
+                str(year), row["source_id"], verdict,
+            ))  # fmt: skip
+    order = VERDICTS.index
+    primary = max(found[:2], key=lambda m: order(m.verdict))
+    text = (
+        f"In {years['dots']}, the latest year of the DOTS model ({panel.attrs['n_economies']} "
+        f"economies, {len(panel.attrs['years'])} years from {panel.attrs['years'][0]}), "
+        f"India's exports to Japan were "
+        f"{found[0].value:.0%} of what the gravity model predicts (interval {ranges[0]}) and "
+        f"Japan's exports to India {found[1].value:.0%} ({ranges[1]}); 'far below' is read as "
+        f"under {FAR_BELOW:.0%} even at the top of the interval, 'below' as under 100% there, "
+        f"and the verdict is the less favourable direction. The Advanced Guide's manufacturing "
+        f"panel gives {found[2].value:.0%} ({ranges[2]}) and {found[3].value:.0%} ({ranges[3]}) "
+        f"in {years['agtpa']}. "
+        "Caveats: total merchandise trade, not manufacturing; DOTS figures as the importer "
+        "reports them (the exporter's where the importer reports none); the interval "
+        "reflects the coefficients' uncertainty only (notebook 07)."
+    )
+    return Result(claim["claim_id"], primary.verdict, text, primary, tuple(found))
+
+
+# --- Product baskets: C18-C19 ----------------------------------------------------------
+
+
+def _basket(claim: pd.Series, tables: Tables) -> Result:
+    hs2 = tables["india_trade_hs2"]
+    period = max(hs2[hs2["partner_iso3"] == "JPN"]["period"])
+    table = composition.chapter_table(hs2, tables["hs_chapters"], partner="JPN", period=period)
+    groups = tables["claim_product_groups"]
+    named = composition.named_groups(table, groups[groups["claim_id"] == claim["claim_id"]])
+    fraction = float(named["in_top"].mean())
+    tol = _tolerance(claim)
+    verdict = HOLDS if fraction == 1 else (APPROX if fraction >= tol else FAILS)
+    flow = named["flow"].iloc[0]
+    primary = Measurement(fraction, "share of named groups among the 10 largest chapters",
+                          f"India-reported {flow}s to/from Japan by HS chapter (EIDB)", period,
+                          "dgcis_eidb_hs2", verdict)  # fmt: skip
+    outside = named[~named["in_top"]]
+    text = (
+        f"In {period}, {int(named['in_top'].sum())} of the {len(named)} named groups have a "
+        f"chapter among the ten largest of India's {flow}s"
+        + (f"; not: {', '.join(outside['product_group'])}" if len(outside) else "")
+        + f". Together the named groups make {named['share'].sum():.0%} of the flow."
+    )
+    return Result(claim["claim_id"], verdict, text, primary, (primary,))
+
+
+@check("C18")
+def check_export_basket(claim: pd.Series, tables: Tables) -> Result:
+    """Check the named main exports against the largest HS chapters."""
+    return _basket(claim, tables)
+
+
+@check("C19")
+def check_import_basket(claim: pd.Series, tables: Tables) -> Result:
+    """Check the named main imports against the largest HS chapters."""
+    return _basket(claim, tables)
+
+
+# --- The ledger ------------------------------------------------------------------------
+
+
+def run(tables: Tables | None = None) -> list[Result]:
+    """Check every claim of the ``claims`` table.
+
+    Parameters
+    ----------
+    tables
+        Where checks read their tables; the curated data by default.
+
+    Returns
+    -------
+    list of Result
+        One per claim, in claim order. A claim without a registered check gets
+        ``cannot be checked with the data at hand``.
+    """
+    tables = tables or Tables()
+    out = []
+    for _, claim in tables["claims"].iterrows():
+        fn = CHECKS.get(claim["claim_id"])
+        if fn is None:
+            needs = f"The suite's data do not measure this (what would: {claim['checkable_with']})."
+            out.append(Result(claim["claim_id"], UNCHECKABLE, needs))
+        else:
+            out.append(fn(claim, tables))
+    return out
+
+
+def ledger(results: list[Result], claims: pd.DataFrame) -> pd.DataFrame:
+    """Tabulate results: one row per claim with its verdict and primary measurement.
+
+    Parameters
+    ----------
+    results
+        Output of :func:`run`.
+    claims
+        The ``claims`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``claim_id, statement, claimed_value, unit, verdict, measured_value, series, period,
+        source_id, tolerance_rel, explanation, checkable_with``.
+    """
+    info = claims.set_index("claim_id")
+    rows = []
+    for r in results:
+        p = r.primary
+        rows.append(
+            {
+                "claim_id": r.claim_id,
+                "statement": info.loc[r.claim_id, "statement"],
+                "claimed_value": info.loc[r.claim_id, "claimed_value"],
+                "unit": info.loc[r.claim_id, "unit"],
+                "verdict": r.verdict,
+                "measured_value": None if p is None else p.value,
+                "series": "" if p is None else p.series,
+                "period": "" if p is None else p.period,
+                "source_id": "" if p is None else p.source_id,
+                "tolerance_rel": info.loc[r.claim_id, "tolerance_rel"],
+                "explanation": r.explanation,
+                "checkable_with": info.loc[r.claim_id, "checkable_with"]
+                if r.verdict == UNCHECKABLE else "",
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def measurements(results: list[Result]) -> pd.DataFrame:
+    """Tabulate every measurement of every claim, with its own verdict.
+
+    Parameters
+    ----------
+    results
+        Output of :func:`run`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``claim_id, series, period, value, unit, verdict, source_id, is_primary``.
+    """
+    rows = [
+        {"claim_id": r.claim_id, "series": m.series, "period": m.period, "value": m.value,
+         "unit": m.unit, "verdict": m.verdict, "source_id": m.source_id,
+         "is_primary": m == r.primary}
+        for r in results for m in r.measurements
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["claim_id", "series", "period", "value", "unit", "verdict",
+                                       "source_id", "is_primary"])  # fmt: skip
+
+
+def to_markdown(df: pd.DataFrame) -> str:
+    r"""Format a table as GitHub-flavoured Markdown (pipes in cells escaped).
+
+    Parameters
+    ----------
+    df
+        The table.
+
+    Returns
+    -------
+    str
+        The Markdown table, one line per row.
+
+    Examples
+    --------
+    >>> print(to_markdown(pd.DataFrame({"a": [1.5], "b": ["x|y"]})))
+    | a | b |
+    | --- | --- |
+    | 1.5 | x\|y |
+    """
+
+    def cell(v: object) -> str:
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return ""
+        if isinstance(v, float):
+            return f"{v:.4g}"
+        return str(v).replace("|", "\\|")
+
+    head = [
+        "| " + " | ".join(df.columns) + " |",
+        "| " + " | ".join("---" for _ in df.columns) + " |",
+    ]
+    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(head + body)
+
+
+def numeric(ledger_table: pd.DataFrame) -> pd.DataFrame:
+    """Keep the ledger rows whose claim and measurement are both numbers in the same unit.
+
+    Parameters
+    ----------
+    ledger_table
+        Output of :func:`ledger`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with a claimed and a measured value (lists and qualitative claims left out).
+    """
+    both = ledger_table["claimed_value"].notna() & ledger_table["measured_value"].notna()
+    return ledger_table[both].reset_index(drop=True)

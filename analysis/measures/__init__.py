@@ -1,0 +1,1 @@
+"""Measures: indicators, panel engines, prices and any pair's trade from both reporters."""

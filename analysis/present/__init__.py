@@ -1,0 +1,1 @@
+"""Presentation: charts, style, publication tables and numbers in prose."""

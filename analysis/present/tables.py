@@ -1,0 +1,204 @@
+"""Tables for the report: CSV, HTML and LaTeX exports, byte-identical from build to build.
+
+Each table is saved three ways: CSV for spreadsheets (text that a spreadsheet would run
+as a formula is neutralised), and a publication table made with ``great_tables`` as an
+HTML fragment (for the report) and as LaTeX. Numbers are formatted from the column's
+name: ``*_usd`` in US$ billion, ``*_usd_mn`` in US$ million, shares as percentages,
+years without thousands separators; the rows' ``source_id`` becomes a source note.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import data
+from analysis.config import output_dir
+
+# Text a spreadsheet would evaluate (=, +, -, @) or treat as a control (tab, carriage return).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WORDS = {"hs": "HS", "fdi": "FDI", "gdp": "GDP", "hhi": "HHI", "usd": "US$", "iso3": "ISO3",
+          "cagr": "CAGR"}  # fmt: skip
+DEFAULT_NOTE = "Source: computed by the analysis package from the curated tables in data/."
+
+
+def neutralise(value: object) -> object:
+    """Return a text cell that a spreadsheet would run as a formula as plain text.
+
+    Parameters
+    ----------
+    value
+        A cell.
+
+    Returns
+    -------
+    object
+        The cell with a leading apostrophe if it is text starting with ``=``, ``+``,
+        ``-``, ``@``, a tab or a carriage return; any other cell unchanged.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(1)"), neutralise("-2 + 3"), neutralise("Brazil"), neutralise(-2.5)
+    ("'=HYPERLINK(1)", "'-2 + 3", 'Brazil', -2.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise every text cell of a table that a spreadsheet would run as a formula.
+
+    Parameters
+    ----------
+    df
+        The table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; numbers, dates and booleans are untouched, as are column names that
+        are plain identifiers.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if not (pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col])):
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
+def humanise(name: str) -> str:
+    """Turn a table or column name into words for a heading.
+
+    Parameters
+    ----------
+    name
+        A snake_case name.
+
+    Returns
+    -------
+    str
+        The words, capitalised, with country names and acronyms spelt out.
+
+    Examples
+    --------
+    >>> humanise("brazil_china_trade_summary")
+    'Brazil China trade summary'
+    """
+    words = [_WORDS.get(w) or _country_words().get(w, w) for w in name.split("_") if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+@cache
+def _country_words() -> dict[str, str]:
+    """Map one-word country names, lower-cased, to their spelling (``country_codes``)."""
+    names = data.load("country_codes")["name"]
+    return {n.lower(): n for n in names if n.isalpha()}
+
+
+def _column_format(df: pd.DataFrame, col: str) -> tuple[str, str | None]:
+    """Return a column's label (with its unit) and the format to apply to it."""
+    series = df[col]
+    base = humanise(col)
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return base, "date" if pd.api.types.is_datetime64_any_dtype(series) else None
+    if col.endswith("_usd"):
+        return humanise(col.removesuffix("_usd")) + " (US$ bn)", "usd_bn"
+    if col.endswith("_usd_mn"):
+        return humanise(col.removesuffix("_usd_mn")) + " (US$ mn)", "usd_mn"
+    if col.endswith("_pct"):
+        return humanise(col.removesuffix("_pct")) + " (%)", "decimal1"
+    if col == "share" or col.startswith("share_") or col.endswith("_share"):
+        return base, "percent"
+    if col == "year" or col.endswith("_year") or col in {"rank", "n"} or col.endswith("_rank"):
+        return base, "plain_integer"
+    if pd.api.types.is_integer_dtype(series):
+        return base, "integer"
+    return base, "decimal3"
+
+
+def publication_table(df: pd.DataFrame, name: str) -> object:
+    """Build a publication table: labelled columns with units, formatted numbers, a source note.
+
+    Parameters
+    ----------
+    df
+        The table; a ``source_id`` column becomes the source note and is not shown.
+    name
+        The table's name (its title, and the HTML id, fixed so that builds agree).
+
+    Returns
+    -------
+    great_tables.GT
+        The table, ready for ``as_raw_html()`` or ``as_latex()``.
+    """
+    from great_tables import GT
+
+    from analysis.data import citation
+
+    shown = df.reset_index(drop=True)
+    note = DEFAULT_NOTE
+    if "source_id" in shown.columns:
+        # Rows without a source (missing periods, unchecked claims) add nothing to the note.
+        ids = [s for s in shown["source_id"] if isinstance(s, str) and s]
+        note = citation(ids) if ids else DEFAULT_NOTE
+        shown = shown.drop(columns="source_id")
+    elif "source" in shown.columns:
+        note = "Source: " + "; ".join(dict.fromkeys(shown["source"].dropna().astype(str)))
+        shown = shown.drop(columns="source")
+    # Dates print as ISO days, the same in every locale and in the CSV.
+    for col in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[col]):
+            shown[col] = shown[col].dt.strftime("%Y-%m-%d")
+    table = GT(shown, id=re.sub(r"[^A-Za-z0-9_-]", "-", name)).tab_header(title=humanise(name))
+    labels = {}
+    for col in shown.columns:
+        label, fmt = _column_format(shown, col)
+        labels[col] = label
+        if fmt == "usd_bn":
+            table = table.fmt_number(columns=col, scale_by=1e-9, decimals=2)
+        elif fmt == "usd_mn":
+            table = table.fmt_number(columns=col, decimals=1)
+        elif fmt == "percent":
+            table = table.fmt_percent(columns=col, decimals=1)
+        elif fmt == "decimal1":
+            table = table.fmt_number(columns=col, decimals=1)
+        elif fmt == "plain_integer":
+            table = table.fmt_integer(columns=col, use_seps=False)
+        elif fmt == "integer":
+            table = table.fmt_integer(columns=col)
+        elif fmt == "decimal3":
+            table = table.fmt_number(columns=col, n_sigfig=4)
+    return table.cols_label(cases=labels).sub_missing(missing_text="–").tab_source_note(note)
+
+
+def save_table(df: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path:
+    """Save a table as CSV, LaTeX and an HTML fragment, byte-identical from build to build.
+
+    Parameters
+    ----------
+    df
+        The table; its index is not written.
+    name
+        File name without extension.
+    out_dir
+        The report folder; ``tables/`` is created in it. Defaults to the report being built.
+
+    Returns
+    -------
+    pathlib.Path
+        The CSV file; ``<name>.tex`` and ``<name>.html`` are written beside it.
+    """
+    folder = (out_dir or output_dir()) / "tables"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.csv"
+    safe_for_spreadsheets(df).to_csv(path, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    table = publication_table(df, name)
+    (folder / f"{name}.html").write_text(table.as_raw_html(), encoding="utf-8")
+    (folder / f"{name}.tex").write_text(table.as_latex(), encoding="utf-8")
+    return path

@@ -1,0 +1,1 @@
+"""Readers of user downloads (UN Comtrade, CEPII BACI, IMF, WITS)."""

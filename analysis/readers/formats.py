@@ -1,0 +1,824 @@
+"""Load standard trade downloads as the canonical long table, with their provenance.
+
+Four publishers, six layouts, recognised from the header alone:
+
+* ``comtrade_plus``: the CSV of the UN Comtrade data portal and API (``refYear``,
+  ``reporterISO``, ``partnerISO``, ``flowCode``, ``cmdCode``, ``primaryValue``);
+* ``comtrade_classic``: the classic UN Comtrade bulk CSV (``Year``, ``Trade Flow``,
+  ``Reporter ISO``, ``Partner ISO``, ``Commodity Code``, ``Trade Value (US$)``);
+* ``baci``: CEPII BACI (``t, i, j, k, v, q``; values in thousand US$, quantities in
+  metric tons), read together with its ``country_codes_V*.csv`` file;
+* ``imf_dots``: IMF Direction of Trade Statistics / IMTS by partner, in the long
+  (``Time Period``, ``Value``) or wide (one column per year) layout of the IMF data
+  portal, or as SDMX-CSV (``COUNTRY``, ``COUNTERPART_COUNTRY``, ``TIME_PERIOD``,
+  ``OBS_VALUE``);
+* ``wits_raw``: World Bank WITS trade data (``ReporterISO3``, ``PartnerISO3``,
+  ``TradeValue in 1000 USD``);
+* ``wits_summary``: WITS trade by partner (``Reporter Name``, ``Partner Name``,
+  ``Export (US$ Thousand)``, ``Import (US$ Thousand)``).
+
+Every loader returns the same columns (:data:`COLUMNS`): ``flow`` is ``export``,
+``import``, ``re-export`` or ``re-import`` from the reporter's side; ``partner_kind``
+tells countries from the world total (``WLD``) and from aggregates and unspecified
+areas; ``product_kind`` tells the all-products total (``TOTAL``) from HS codes and from
+confidential or unspecified codes (HS chapter 99, ``9999``). Such rows are labelled,
+not dropped. Rows that are dropped (monthly data, breakdowns by mode of transport,
+flows other than the four above, trade balances) are counted by reason in the file's
+:class:`Provenance`, as is every unit conversion. Country codes and names are resolved
+with ``country_converter``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import DataError, Problem
+
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "Loaded",
+    "Provenance",
+    "country_iso3",
+    "country_name",
+    "detect",
+    "load_file",
+    "load_files",
+]
+
+COLUMNS = (
+    "reporter_iso3",
+    "partner_iso3",
+    "product",
+    "year",
+    "flow",
+    "value_usd",
+    "quantity",
+    "quantity_unit",
+    "partner_kind",
+    "product_kind",
+    "basis",
+    "file",
+    "source",
+)
+WORLD = "WLD"
+TOTAL = "TOTAL"
+# The HS chapter for "commodities not specified according to kind" holds confidential trade.
+CONFIDENTIAL_CHAPTER = "99"
+_HS_VINTAGES = {"H0": "HS1992", "H1": "HS1996", "H2": "HS2002", "H3": "HS2007",
+                "H4": "HS2012", "H5": "HS2017", "H6": "HS2022"}  # fmt: skip
+_BACI_VINTAGE = re.compile(r"HS(92|96|02|07|12|17|22)")
+_YEAR = re.compile(r"[0-9]{4}")
+_UNKNOWN = "<unknown>"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a loaded table comes from and what was done to it.
+
+    ``dropped`` and ``labelled`` count rows by reason: dropped rows are not in the table,
+    labelled rows are (as a world total, an aggregate partner, a re-export, ...).
+    """
+
+    file: str
+    sha256: str
+    format: str
+    publisher: str
+    hs_vintage: str
+    value_unit: str
+    conversions: tuple[str, ...] = ()
+    rows_in: int = 0
+    rows_out: int = 0
+    dropped: tuple[tuple[str, int], ...] = ()
+    labelled: tuple[tuple[str, int], ...] = ()
+
+    def citation(self) -> str:
+        """Return a short source line: publisher, file name and the start of its SHA-256."""
+        return f"{self.publisher}, file {self.file} (sha256 {self.sha256[:12]}…)"
+
+    def as_row(self) -> dict[str, object]:
+        """Return the provenance as one flat row for a table."""
+
+        def fmt(pairs: tuple[tuple[str, int], ...]) -> str:
+            return "; ".join(f"{reason}: {n}" for reason, n in pairs)
+
+        return {
+            "file": self.file,
+            "format": self.format,
+            "publisher": self.publisher,
+            "hs_vintage": self.hs_vintage,
+            "value_unit": self.value_unit,
+            "conversions": "; ".join(self.conversions),
+            "rows_in": self.rows_in,
+            "rows_out": self.rows_out,
+            "dropped": fmt(self.dropped),
+            "labelled": fmt(self.labelled),
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file loaded as the canonical long table (``table``) with its ``provenance``."""
+
+    table: pd.DataFrame
+    provenance: Provenance
+
+
+@dataclass
+class _Raw:
+    """A file read as text: its name, digest, header and cells (``frame``, one row a line)."""
+
+    path: Path
+    sha256: str
+    header: list[str]
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    file_rows: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class Format:
+    """A download format: its name, publisher, the columns that identify it, its loader."""
+
+    name: str
+    publisher: str
+    required: tuple[str, ...]
+    loader: Callable[[_Raw, Sequence[_Raw]], Loaded] | None
+    description: str
+
+
+# --- Reading and country codes ------------------------------------------------------------
+
+
+def _read(path: Path) -> _Raw:
+    """Read a CSV download as text cells; a byte-order mark or Windows-1252 bytes are noted."""
+    name = str(path)
+    if not path.is_file():
+        raise DataError(Problem(name, None, None, "an existing file", "no such file"))
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    notes = []
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as err:
+            raise DataError(Problem(name, None, None, "a complete gzip file", str(err))) from None
+    # The Comtrade portal writes a byte-order mark; older archives are in Windows-1252.
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        notes.append("byte-order mark removed")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="strict")
+        notes.append("decoded as Windows-1252 (not UTF-8)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = [row for row in reader if row]
+    except csv.Error as err:
+        raise DataError(Problem(name, reader.line_num, None, "well-formed CSV", str(err))) from None
+    if not rows:
+        raise DataError(Problem(name, None, None, "a header row", "an empty file"))
+    header = [c.strip() for c in rows[0]]
+    # Some exports end every line with a comma: an unnamed last column, always blank.
+    while header and header[-1] == "":
+        header.pop()
+    body = [r[: len(header)] for r in rows[1:]]
+    bad = [
+        Problem(name, i + 2, None, f"{len(header)} fields as in the header", str(len(r)))
+        for i, r in enumerate(rows[1:])
+        if len(r) < len(header) or any(c.strip() for c in r[len(header) :])
+    ]
+    if bad:
+        raise DataError(bad)
+    frame = pd.DataFrame(body, columns=header, dtype="str").apply(lambda s: s.str.strip())
+    return _Raw(path, digest, header, frame, notes, len(frame))
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence country_converter's "not found" warnings: unknown names are handled here."""
+    logger = logging.getLogger("country_converter")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@cache
+def _converter() -> object:
+    """Return a ``country_converter.CountryConverter`` on the package's own country table."""
+    import country_converter as coco
+
+    # country_converter 1.3 reads Namibia's ISO2 code "NA" as missing under pandas 3 and
+    # then fails; reading its own table as plain text avoids that.
+    table = pd.read_csv(coco.country_converter.COUNTRY_DATA_FILE, sep="\t", encoding="utf-8",
+                        dtype="str", keep_default_na=False, na_values=[""])  # fmt: skip
+    numeric = ["ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember",
+               "obsolete", "GEOnumeric"]  # fmt: skip
+    table = table.astype({c: "Int64" for c in numeric if c in table.columns})
+    return coco.CountryConverter(country_data=table)
+
+
+def _convert(values: Sequence[str], src: str) -> dict[str, str | None]:
+    """Map each distinct value to an ISO3 code with country_converter (None when unknown).
+
+    A name that matches several countries (an aggregate such as "Middle East, North
+    Africa, Afghanistan, and Pakistan") is unknown too.
+    """
+    distinct = sorted({v for v in values if v})
+    if not distinct:
+        return {}
+    with _quiet():
+        # An empty not_found would give back the input: a sentinel marks the unknown.
+        out = _converter().convert(distinct, src=src, to="ISO3", not_found=_UNKNOWN)
+    if isinstance(out, str):
+        out = [out]
+    return {
+        v: (c if isinstance(c, str) and c != _UNKNOWN else None)
+        for v, c in zip(distinct, out, strict=True)
+    }
+
+
+def country_iso3(code_or_name: str) -> str | None:
+    """Return the ISO3 code of a country given by ISO3 code, ISO2 code or name.
+
+    Parameters
+    ----------
+    code_or_name
+        For example ``"KOR"``, ``"KR"`` or ``"Korea, Rep."``.
+
+    Returns
+    -------
+    str or None
+        The ISO3 code, or ``None`` if country_converter does not know the country.
+
+    Examples
+    --------
+    >>> country_iso3("Korea, Rep."), country_iso3("kor"), country_iso3("XYZ")
+    ('KOR', 'KOR', None)
+    """
+    text = code_or_name.strip()
+    if re.fullmatch(r"[A-Za-z]{3}", text):
+        return _convert([text.upper()], "ISO3").get(text.upper())
+    return _convert([text], "regex" if len(text) > 2 else "ISO2").get(text)
+
+
+def country_name(iso3: str) -> str:
+    """Return a country's short name (country_converter's ``name_short``).
+
+    Parameters
+    ----------
+    iso3
+        The ISO3 code.
+
+    Returns
+    -------
+    str
+        The name, ``"World"`` for ``WLD``, or the code itself when unknown.
+
+    Examples
+    --------
+    >>> country_name("KOR")
+    'South Korea'
+    """
+    if iso3 == WORLD:
+        return "World"
+    with _quiet():
+        name = _converter().convert([iso3], src="ISO3", to="name_short", not_found=_UNKNOWN)
+    return name if isinstance(name, str) and name != _UNKNOWN else iso3
+
+
+def _partners(
+    codes: pd.Series, world: pd.Series, src: str = "ISO3", names: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Resolve partner codes: ``WLD`` where ``world``, ISO3 for countries, else labelled aggregate.
+
+    Returns the partner codes and their kind (``world``, ``country`` or ``aggregate``);
+    an aggregate keeps the code it had in the file, or its name (``names``) if the code
+    is blank (Comtrade gives "Other Asia, nes" no ISO code).
+    """
+    iso = _convert(list(codes[~world]), src)
+    resolved = codes.map(lambda c: iso.get(c) or "")
+    kind = pd.Series("aggregate", index=codes.index, dtype="str")
+    kind[resolved != ""] = "country"
+    kind[world] = "world"
+    kept = codes if names is None else codes.where(codes != "", names)
+    partner = resolved.where(resolved != "", kept).where(~world, WORLD)
+    return partner.astype("str"), kind
+
+
+# --- Shared steps -------------------------------------------------------------------------
+
+
+class _Steps:
+    """Collect what a loader drops and labels, row by row, for the provenance."""
+
+    def __init__(self, raw: _Raw):
+        self.raw = raw
+        self.keep = pd.Series(True, index=raw.frame.index)
+        self.dropped: Counter[str] = Counter()
+        self.conversions: list[str] = list(raw.notes)
+
+    def drop(self, mask: pd.Series, reason: str) -> None:
+        """Drop the rows where ``mask`` is true (among those still kept), counting them."""
+        hit = mask & self.keep
+        if hit.any():
+            self.dropped[reason] += int(hit.sum())
+            self.keep &= ~hit
+
+    def number(self, column: str, *, missing: Sequence[str] = ()) -> pd.Series:
+        """Convert a column to float (blank and ``missing`` markers to NaN), naming bad cells."""
+        text = self.raw.frame[column].replace(list(missing), "")
+        values = pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
+        bad = values.isna() & (text != "") & self.keep
+        if bad.any():
+            raise DataError(
+                [Problem(self.raw.name, int(i) + 2, column, "a number (no separators)",
+                         repr(self.raw.frame.at[i, column])) for i in bad[bad].index]
+            )  # fmt: skip
+        return values
+
+    def year(self, column: str) -> pd.Series:
+        """Return a year column as integers, refusing anything but four digits."""
+        text = self.raw.frame[column]
+        ok = text.str.fullmatch(_YEAR.pattern)
+        bad = ~ok & self.keep
+        if bad.any():
+            raise DataError(
+                [Problem(self.raw.name, int(i) + 2, column, "a year (four digits)",
+                         repr(text[i])) for i in bad[bad].index]
+            )  # fmt: skip
+        # Rows already dropped (monthly periods) get a placeholder year.
+        return pd.to_numeric(text.where(ok, "0")).astype("int64")
+
+    def finish(self, table: pd.DataFrame, fmt: Format, hs_vintage: str, unit: str) -> Loaded:
+        """Keep the rows not dropped, label them, and return the table with its provenance."""
+        out = table[self.keep.to_numpy()].reset_index(drop=True)
+        out = out.assign(file=self.raw.name)
+        prov = Provenance(
+            file=self.raw.name,
+            sha256=self.raw.sha256,
+            format=fmt.name,
+            publisher=fmt.publisher,
+            hs_vintage=hs_vintage,
+            value_unit=unit,
+            conversions=tuple(self.conversions),
+            rows_in=self.raw.file_rows,
+            rows_out=len(out),
+            dropped=tuple(sorted(self.dropped.items())),
+            labelled=_labels(out),
+        )
+        out = out.assign(source=prov.citation())
+        return Loaded(out[list(COLUMNS)], prov)
+
+
+def _labels(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
+    """Count the rows kept but labelled: world totals, aggregates, re-flows, confidential codes."""
+    counts = {
+        "world-total partner (WLD)": int((table["partner_kind"] == "world").sum()),
+        "aggregate or unspecified partner": int((table["partner_kind"] == "aggregate").sum()),
+        "re-exports": int((table["flow"] == "re-export").sum()),
+        "re-imports": int((table["flow"] == "re-import").sum()),
+        "confidential or unspecified product (HS 99)": int(
+            (table["product_kind"] == "confidential").sum()
+        ),
+        "quantity without a unit": int(
+            (table["quantity"].notna() & (table["quantity_unit"] == "")).sum()
+        ),
+    }
+    return tuple((k, n) for k, n in counts.items() if n)
+
+
+def _products(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Series, pd.Series]:
+    """Normalise product codes (``TOTAL``, HS digits) and classify them.
+
+    ``width`` pads codes that lost their leading zero (BACI writes 10121 for 010121).
+    """
+    text = codes.str.upper().replace({"ALL": TOTAL, "ALL PRODUCTS": TOTAL})
+    if width is not None:
+        text = text.where(~text.str.fullmatch(r"[0-9]+"), text.str.zfill(width))
+    kind = pd.Series("group", index=codes.index, dtype="str")
+    kind[text.str.fullmatch(r"[0-9]{2,6}")] = "hs"
+    kind[text.str.fullmatch(r"[0-9]{2,6}") & text.str.startswith(CONFIDENTIAL_CHAPTER)] = (
+        "confidential"
+    )
+    kind[text == TOTAL] = "total"
+    return text, kind
+
+
+def _quantity(
+    steps: _Steps, value: str | None, unit: pd.Series | str | None, *, none_units: Sequence[str]
+) -> tuple[pd.Series, pd.Series]:
+    """Return quantities and their units; a unit marked "no quantity" empties the quantity."""
+    index = steps.raw.frame.index
+    if value is None or value not in steps.raw.frame.columns:
+        return pd.Series(float("nan"), index=index), pd.Series("", index=index, dtype="str")
+    qty = steps.number(value, missing=["NA"])
+    units = unit if isinstance(unit, pd.Series) else pd.Series(unit or "", index=index)
+    units = units.astype("str").replace(list(none_units), "")
+    no_quantity = units.eq("") & qty.fillna(0).eq(0)
+    return qty.where(~no_quantity), units
+
+
+def _frame(index: pd.Index, **columns: object) -> pd.DataFrame:
+    """Build a canonical table (without file and source, added at the end)."""
+    return pd.DataFrame(columns, index=index)
+
+
+def _flows(steps: _Steps, text: pd.Series, mapping: dict[str, str], what: str) -> pd.Series:
+    """Map flow labels to the four kept flows, dropping and counting every other flow."""
+    flow = text.str.lower().map(mapping)
+    for label in sorted(set(text[flow.isna() & steps.keep])):
+        steps.drop(text == label, f"{what} {label!r} (not an export, import or re-flow)")
+    return flow.fillna("")
+
+
+# --- Loaders ------------------------------------------------------------------------------
+
+
+def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
+    """Load the Comtrade portal/API CSV: values in US$, flows X, M, RX, RM kept."""
+    f, steps = raw.frame, _Steps(raw)
+    if "freqCode" in f.columns:
+        steps.drop(f["freqCode"] != "A", "monthly or quarterly data (freqCode not A)")
+    for col, total in (("partner2Code", "0"), ("motCode", "0"), ("customsCode", "C00")):
+        if col in f.columns:
+            steps.drop(~f[col].isin(["", total]), f"breakdown by {col} (totals kept)")
+    flow = _flows(steps, f["flowCode"], {"x": "export", "m": "import", "rx": "re-export",
+                                         "rm": "re-import"}, "flowCode")  # fmt: skip
+    world = f["partnerCode"].isin(["0"]) | f["partnerISO"].isin(["W00", WORLD])
+    partner, kind = _partners(f["partnerISO"], world, names=f.get("partnerDesc"))
+    product, product_kind = _products(f["cmdCode"])
+    reporter = f["reporterISO"].map(lambda c: _convert([c], "ISO3").get(c) or c)
+    unit = f.get("qtyUnitAbbr", pd.Series("", index=f.index))
+    unit = unit.where(f.get("qtyUnitCode", pd.Series("", index=f.index)) != "-1", "")
+    qty, qty_unit = _quantity(steps, "qty", unit, none_units=["N/A", "NA"])
+    table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
+                   year=steps.year("refYear"), flow=flow, value_usd=steps.number("primaryValue"),
+                   quantity=qty, quantity_unit=qty_unit, partner_kind=kind,
+                   product_kind=product_kind, basis="reported")  # fmt: skip
+    steps.drop(table["value_usd"].isna(), "blank primaryValue")
+    vintage = _vintage(f.get("classificationCode"))
+    return steps.finish(table, FORMATS["comtrade_plus"], vintage, "US$")
+
+
+def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
+    """Load the classic Comtrade bulk CSV: values in US$ (``Trade Value (US$)``)."""
+    f, steps = raw.frame, _Steps(raw)
+    if "Period" in f.columns:
+        steps.drop(f["Period"].str.len() > 4, "monthly data (Period YYYYMM)")
+    for col, total in (("2nd Partner Code", "0"), ("Mode of Transport Code", "0"),
+                       ("Customs Proc. Code", "C00")):  # fmt: skip
+        if col in f.columns:
+            steps.drop(~f[col].isin(["", total]), f"breakdown by {col} (totals kept)")
+    flow = _flows(steps, f["Trade Flow"], {"export": "export", "import": "import",
+                                           "re-export": "re-export", "re-import": "re-import"},
+                  "Trade Flow")  # fmt: skip
+    world = f["Partner ISO"].isin([WORLD]) | f.get("Partner", pd.Series("", index=f.index)).eq(
+        "World"
+    )
+    partner, kind = _partners(f["Partner ISO"], world, names=f.get("Partner"))
+    product, product_kind = _products(f["Commodity Code"])
+    reporter = f["Reporter ISO"].map(lambda c: _convert([c], "ISO3").get(c) or c)
+    unit = f.get("Qty Unit", pd.Series("", index=f.index))
+    qty, qty_unit = _quantity(steps, "Qty", unit, none_units=["No Quantity"])
+    table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
+                   year=steps.year("Year"), flow=flow,
+                   value_usd=steps.number("Trade Value (US$)"), quantity=qty,
+                   quantity_unit=qty_unit, partner_kind=kind, product_kind=product_kind,
+                   basis="reported")  # fmt: skip
+    steps.drop(table["value_usd"].isna(), "blank Trade Value (US$)")
+    vintage = _vintage(f.get("Classification"))
+    return steps.finish(table, FORMATS["comtrade_classic"], vintage, "US$")
+
+
+def _vintage(codes: pd.Series | None) -> str:
+    """Return the HS vintage(s) named by Comtrade classification codes (H0 … H6)."""
+    if codes is None:
+        return "not stated"
+    names = sorted({_HS_VINTAGES.get(c, c) for c in codes if c})
+    return ", ".join(names) if names else "not stated"
+
+
+def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
+    """Load CEPII BACI: exporter i to importer j; values ×1000 to US$, quantities in tons."""
+    f, steps = raw.frame, _Steps(raw)
+    codes = [c for c in companions if _format_of(c.header) is FORMATS["baci_countries"]]
+    if not codes:
+        raise DataError(
+            Problem(raw.name, None, "i, j", "BACI's country-code file (country_codes_V*.csv, "
+                    "shipped in the same archive) among the files", "none given")
+        )  # fmt: skip
+    iso = {}
+    for c in codes:
+        col = "country_iso3" if "country_iso3" in c.header else "iso_3digit_alpha"
+        iso.update(dict(zip(c.frame["country_code"], c.frame[col], strict=True)))
+    unknown = sorted((set(f["i"]) | set(f["j"])) - set(iso))
+    if unknown:
+        raise DataError(
+            Problem(raw.name, None, "i, j", f"codes listed in {codes[0].name}",
+                    ", ".join(unknown[:10]))
+        )  # fmt: skip
+    none = pd.Series(False, index=f.index)
+    exporter, _ = _partners(f["i"].map(iso), none)
+    partner, kind = _partners(f["j"].map(iso), none)
+    product, product_kind = _products(f["k"], width=6)
+    padded = int((f["k"].str.len() < 6).sum())
+    if padded:
+        steps.conversions.append(f"{padded} product codes k padded to 6 digits (leading zero)")
+    value = steps.number("v") * 1000
+    steps.conversions.append("v: thousand US$ × 1000 = US$")
+    qty, qty_unit = _quantity(steps, "q", "t", none_units=[])
+    table = _frame(f.index, reporter_iso3=exporter, partner_iso3=partner, product=product,
+                   year=steps.year("t"), flow="export", value_usd=value, quantity=qty,
+                   quantity_unit=qty_unit.where(qty.notna(), ""), partner_kind=kind,
+                   product_kind=product_kind, basis="reconciled")  # fmt: skip
+    # BACI states its HS revision only in the file name (BACI_HS17_Y2020_V202401.csv).
+    found = _BACI_VINTAGE.search(raw.name)
+    vintage = "not stated (BACI file names say it, e.g. BACI_HS17_…)"
+    if found:
+        vintage = f"HS{'19' if found.group(1) in ('92', '96') else '20'}{found.group(1)}"
+    return steps.finish(table, FORMATS["baci"], vintage, "thousand US$")
+
+
+_IMF_FLOWS = {"TXG_FOB_USD": "export", "XG_FOB_USD": "export",
+              "TMG_CIF_USD": "import", "MG_CIF_USD": "import"}  # fmt: skip
+_SCALES = {"": 1.0, "0": 1.0, "units": 1.0, "3": 1e3, "thousands": 1e3, "6": 1e6,
+           "millions": 1e6, "9": 1e9, "billions": 1e9}  # fmt: skip
+
+
+def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
+    """Load IMF trade by partner (DOTS/IMTS): exports FOB and imports CIF, annual rows."""
+    f = raw.frame
+    sdmx = "OBS_VALUE" in f.columns
+    if not sdmx and "Time Period" not in f.columns:
+        years = [c for c in f.columns if _YEAR.fullmatch(c)]
+        keys = [c for c in f.columns if not _YEAR.fullmatch(c)]
+        values = f["Attribute"] == "Value"
+        f = f[values].melt(keys, years, "Time Period", "Value")
+        f = f[f["Value"] != ""].reset_index(drop=True)
+        note = (
+            f"wide layout: {int(values.sum())} Value rows × {len(years)} years reshaped to "
+            f"{len(f)} observations ({int((~values).sum())} Status rows read as notes)"
+        )
+        raw = replace(raw, frame=f, notes=[*raw.notes, note])
+    steps = _Steps(raw)
+    col = dict(
+        zip(("country", "partner", "partner_name", "indicator", "period", "value"),
+            ("COUNTRY", "COUNTERPART_COUNTRY", "COUNTERPART_COUNTRY", "INDICATOR",
+             "TIME_PERIOD", "OBS_VALUE") if sdmx else
+            ("Country Name", "Counterpart Country Code", "Counterpart Country Name",
+             "Indicator Code", "Time Period", "Value"), strict=True)
+    )  # fmt: skip
+    steps.drop(~f[col["period"]].str.fullmatch(_YEAR.pattern), "monthly or quarterly period")
+    indicator = f[col["indicator"]].str.upper()
+    for code in sorted(set(indicator[~indicator.isin(list(_IMF_FLOWS)) & steps.keep])):
+        steps.drop(indicator == code, f"indicator {code} (only exports FOB and imports CIF kept)")
+    flow = indicator.map(_IMF_FLOWS).fillna("")
+    if sdmx:
+        reporter = f[col["country"]].map(lambda c: country_iso3(c) or c)
+        world = f[col["partner"]].isin(["G001", "W00", "1", "001", WORLD, "World"])
+        partner, kind = _partners(f[col["partner"]], world)
+    else:
+        # IMF country codes (534, for instance) are not ISO codes: the names are resolved instead.
+        reporter = f[col["country"]].map(lambda c: country_iso3(c) or c)
+        world = f[col["partner_name"]].eq("World") | f[col["partner"]].isin(["1", "001"])
+        partner, kind = _partners(f[col["partner_name"]], world, src="regex")
+    scale_col = next((c for c in ("UNIT_MULT", "SCALE") if c in f.columns), None)
+    scale = f[scale_col].str.lower().map(_SCALES) if scale_col else pd.Series(1.0, index=f.index)
+    if scale.isna().any():
+        i = scale[scale.isna()].index[0]
+        raise DataError(Problem(raw.name, int(i) + 2, scale_col, "a scale such as Units, "
+                                "Millions or 6", repr(f.at[i, scale_col])))  # fmt: skip
+    value = steps.number(col["value"]) * scale
+    if (scale != 1).any():
+        steps.conversions.append(f"{col['value']} × {scale_col} (power of ten) = US$")
+    nan = pd.Series(float("nan"), index=f.index)
+    table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=TOTAL,
+                   year=steps.year(col["period"]), flow=flow, value_usd=value, quantity=nan,
+                   quantity_unit="", partner_kind=kind, product_kind="total",
+                   basis="reported")  # fmt: skip
+    steps.drop(table["value_usd"].isna(), "blank value")
+    unit = "US$" + "".join(f" × {s:,.0f}" for s in sorted(set(scale[steps.keep])) if s != 1)
+    fmt = FORMATS["imf_sdmx" if sdmx else "imf_dots"]
+    return steps.finish(table, fmt, "not applicable (all products)", unit)
+
+
+def _wits_raw(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
+    """Load WITS trade data: values in thousand US$, net weight or quantity beside them."""
+    f, steps = raw.frame, _Steps(raw)
+    flow = _flows(steps, f["TradeFlowName"], {"export": "export", "import": "import",
+                                              "gross exports": "export",
+                                              "gross imports": "import",
+                                              "re-export": "re-export",
+                                              "re-import": "re-import"},
+                  "TradeFlowName")  # fmt: skip
+    world = f["PartnerISO3"].isin([WORLD]) | f.get("PartnerName", f["PartnerISO3"]).eq("World")
+    partner, kind = _partners(f["PartnerISO3"], world)
+    product, product_kind = _products(f["ProductCode"])
+    reporter = f["ReporterISO3"].map(lambda c: _convert([c], "ISO3").get(c) or c)
+    unit_col = next((c for c in ("QtyUnit", "QuantityToken") if c in f.columns), None)
+    unit = f[unit_col] if unit_col else None
+    qty, qty_unit = _quantity(steps, "Quantity", unit, none_units=["N.Q.", "NQ"])
+    value = steps.number("TradeValue in 1000 USD") * 1000
+    steps.conversions.append("TradeValue in 1000 USD × 1000 = US$")
+    table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
+                   year=steps.year("Year"), flow=flow, value_usd=value, quantity=qty,
+                   quantity_unit=qty_unit, partner_kind=kind, product_kind=product_kind,
+                   basis="reported")  # fmt: skip
+    steps.drop(table["value_usd"].isna(), "blank TradeValue")
+    vintage = _vintage(f.get("Nomenclature"))
+    return steps.finish(table, FORMATS["wits_raw"], vintage, "thousand US$")
+
+
+_WITS_INDICATORS = {"Export (US$ Thousand)": "export", "Import (US$ Thousand)": "import"}
+
+
+def _wits_summary(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
+    """Load WITS trade by partner (names, thousand US$), in its long or wide layout."""
+    f = raw.frame
+    if "Indicator" in f.columns:
+        # Wide layout: one row per indicator, one column per year.
+        years = [c for c in f.columns if _YEAR.fullmatch(c)]
+        keys = [c for c in f.columns if not _YEAR.fullmatch(c)]
+        rows_in = len(f)
+        long = f.melt(keys, years, "Year", "value")
+        long = long[long["value"] != ""].reset_index(drop=True)
+        note = f"wide layout: {rows_in} rows × {len(years)} years reshaped"
+    else:
+        present = [c for c in _WITS_INDICATORS if c in f.columns]
+        keys = [c for c in f.columns if c not in present]
+        long = f.melt(keys, present, "Indicator", "value").reset_index(drop=True)
+        note = "one row per partner and year, split into one per flow"
+    raw = replace(raw, frame=long, notes=[*raw.notes, note])
+    f, steps = long, _Steps(raw)
+    for name in sorted(set(f["Indicator"]) - set(_WITS_INDICATORS)):
+        steps.drop(f["Indicator"] == name, f"indicator {name!r} (only trade values kept)")
+    flow = f["Indicator"].map(_WITS_INDICATORS).fillna("")
+    reporter = f["Reporter Name"].map(lambda c: country_iso3(c) or c)
+    world = f["Partner Name"].eq("World")
+    partner, kind = _partners(f["Partner Name"], world, src="regex")
+    group = f.get("Product Group", pd.Series("All Products", index=f.index))
+    product, product_kind = _products(group)
+    value = steps.number("value") * 1000
+    steps.conversions.append("US$ Thousand × 1000 = US$")
+    nan = pd.Series(float("nan"), index=f.index)
+    table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
+                   year=steps.year("Year"), flow=flow, value_usd=value, quantity=nan,
+                   quantity_unit="", partner_kind=kind, product_kind=product_kind,
+                   basis="reported")  # fmt: skip
+    return steps.finish(table, FORMATS["wits_summary"], "WITS product groups", "thousand US$")
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("comtrade_plus", "UN Comtrade", ("refYear", "reporterISO", "partnerISO",
+               "partnerCode", "flowCode", "cmdCode", "primaryValue"), _comtrade_plus,
+               "UN Comtrade data portal / API CSV"),
+        Format("comtrade_classic", "UN Comtrade", ("Year", "Trade Flow", "Reporter ISO",
+               "Partner ISO", "Commodity Code", "Trade Value (US$)"), _comtrade_classic,
+               "UN Comtrade classic bulk CSV"),
+        Format("baci", "CEPII BACI", ("t", "i", "j", "k", "v", "q"), _baci,
+               "CEPII BACI (values in thousand US$)"),
+        Format("baci_countries", "CEPII BACI", ("country_code", "country_name"), None,
+               "BACI country codes (country_codes_V*.csv)"),
+        Format("baci_products", "CEPII BACI", ("code", "description"), None,
+               "BACI product codes (product_codes_HS*_V*.csv)"),
+        Format("imf_dots", "IMF", ("Country Name", "Indicator Code",
+               "Counterpart Country Name", "Counterpart Country Code"), _imf,
+               "IMF DOTS/IMTS CSV, long (Time Period, Value) or wide (years, Attribute)"),
+        Format("imf_sdmx", "IMF", ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY",
+               "TIME_PERIOD", "OBS_VALUE"), _imf, "IMF IMTS SDMX-CSV"),
+        Format("wits_raw", "World Bank WITS", ("ReporterISO3", "PartnerISO3", "ProductCode",
+               "Year", "TradeFlowName", "TradeValue in 1000 USD"), _wits_raw,
+               "WITS trade data (thousand US$)"),
+        Format("wits_summary", "World Bank WITS", ("Reporter Name", "Partner Name"),
+               _wits_summary, "WITS trade by partner (Export/Import (US$ Thousand))"),
+    )
+}  # fmt: skip
+
+
+def _format_of(header: Sequence[str]) -> Format | None:
+    """Return the first format whose identifying columns are all in the header."""
+    present = set(header)
+    for fmt in FORMATS.values():
+        if set(fmt.required) <= present:
+            if fmt.name == "wits_summary" and not (
+                "Indicator" in present or present & set(_WITS_INDICATORS)
+            ):
+                continue
+            if fmt.name == "baci_countries" and not present & {"country_iso3", "iso_3digit_alpha"}:
+                continue
+            if fmt.name == "imf_dots" and not ("Time Period" in present or "Attribute" in present):
+                continue
+            return fmt
+    return None
+
+
+def detect(header: Sequence[str], *, file: str = "<header>") -> Format:
+    """Recognise a download's format from its header.
+
+    Parameters
+    ----------
+    header
+        The column names.
+    file
+        The file's name, for the error message.
+
+    Returns
+    -------
+    Format
+        The format.
+
+    Raises
+    ------
+    DataError
+        If no format matches; the message lists every format with the columns it needs.
+
+    Examples
+    --------
+    >>> detect(["t", "i", "j", "k", "v", "q"]).name
+    'baci'
+    """
+    fmt = _format_of([h.strip() for h in header])
+    if fmt is None:
+        expected = "; ".join(f"{f.description}: {', '.join(f.required)}" for f in FORMATS.values())
+        raise DataError(
+            Problem(file, 1, None, f"the header of a known format ({expected})",
+                    ", ".join(header[:12]) + (" …" if len(header) > 12 else ""))
+        )  # fmt: skip
+    return fmt
+
+
+def load_file(path: Path, *, companions: Sequence[Path] = ()) -> Loaded:
+    """Load one trade download as the canonical long table.
+
+    Parameters
+    ----------
+    path
+        The CSV file (optionally ``.gz``).
+    companions
+        Reference files read with it: BACI needs its country-code file.
+
+    Returns
+    -------
+    Loaded
+        The table (columns :data:`COLUMNS`) and its provenance.
+
+    Raises
+    ------
+    DataError
+        If the format is unknown or a cell is malformed (file, row and column named).
+    """
+    loaded = load_files([path, *companions])
+    if len(loaded) != 1:
+        raise DataError(Problem(str(path), None, None, "one trade file", f"{len(loaded)}"))
+    return loaded[0]
+
+
+def load_files(paths: Sequence[Path]) -> list[Loaded]:
+    """Load trade downloads of any supported format; reference files are used, not returned.
+
+    Parameters
+    ----------
+    paths
+        Trade files and their reference files (BACI country codes), in any order.
+
+    Returns
+    -------
+    list of Loaded
+        One per trade file, in the order given.
+
+    Raises
+    ------
+    DataError
+        If a file is unreadable, of an unknown format or malformed.
+    """
+    raws = [_read(Path(p)) for p in paths]
+    formats = [detect(r.header, file=str(r.path)) for r in raws]
+    companions = [r for r, f in zip(raws, formats, strict=True) if f.loader is None]
+    return [
+        f.loader(r, companions) for r, f in zip(raws, formats, strict=True) if f.loader is not None
+    ]

@@ -1,0 +1,556 @@
+"""Build the report: execute the notebooks in fresh kernels, in parallel, and render the site.
+
+A notebook is executed only when one of its inputs has changed: the notebook itself, the
+package code, the data files or the build parameters. Their SHA-256 is the notebook's
+cache key; the executed page, figures and tables are kept under that key in the
+report's ``.cache/`` folder and reused by the next build. Notebooks that do need to run
+are executed side by side, one kernel per available core.
+
+The build writes into a temporary folder beside the target and swaps it in only when
+every notebook has run, so a failed build leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from tqdm import tqdm
+
+from analysis.config import DATA_DIR, NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
+from analysis.errors import DataError
+from analysis.report import site
+
+PAIR_FOLDER = re.compile(r"[A-Z]{3}-[A-Z]{3}")
+KERNEL_TIMEOUT_S = 600
+# Fixed hash seed and Matplotlib backend: the same inputs give the same bytes.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+CACHE_DIR = ".cache"
+# Bump when the layout of a cache entry changes.
+CACHE_FORMAT = "1"
+# Site pages are written afresh by every build, so their module is not part of a notebook's key.
+BUILD_MODULES = ("report/site.py",)
+KEY_FIGURES_JOB = "key figures"
+# Notebook pages drop the CDN scripts (RequireJS, MathJax, Mermaid): the report works offline,
+# and MathJax would read the "$" of "US$" as mathematics.
+PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block body_header -%}{{ super() }}<!--site-nav-->{%- endblock body_header -%}
+"""
+_SAVED_FIGURE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
+logger = logging.getLogger(__name__)
+
+
+class BuildError(RuntimeError):
+    """Raise when a notebook fails; the message names the notebook, the cell and the error."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """A rendered notebook: its file stem, title, HTML file name and whether it was reused."""
+
+    stem: str
+    title: str
+    html: str
+    cached: bool = False
+
+
+def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """List the report's notebooks in build order (by their number prefix).
+
+    Parameters
+    ----------
+    folder
+        The notebooks folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``NN_name.ipynb`` files, sorted.
+    """
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _title(nb: nbformat.NotebookNode, default: str) -> str:
+    """Return the first Markdown heading of a notebook, or ``default``."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return default
+
+
+def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbformat.NotebookNode:
+    """Execute a notebook top to bottom in a fresh kernel, saving its outputs to ``out_dir``.
+
+    Parameters
+    ----------
+    path
+        The notebook.
+    out_dir
+        The folder where the notebook's figures and tables go.
+    timeout
+        Seconds a cell may run; :data:`KERNEL_TIMEOUT_S` if ``None``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook.
+
+    Raises
+    ------
+    BuildError
+        If a cell fails: names the notebook, the cell number and the error.
+    """
+    nb = nbformat.read(path, as_version=4)
+    env = {**os.environ, **KERNEL_ENV, OUTPUT_DIR_ENV: str(out_dir)}
+    client = NotebookClient(
+        nb,
+        timeout=KERNEL_TIMEOUT_S if timeout is None else timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        # The kernel's start-up notices are not the notebook's output.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    current: dict[str, int] = {}
+    # Cells are numbered as a reader counts them: every cell, Markdown included, from 1.
+    client.on_cell_start = lambda cell, cell_index: current.update(cell=cell_index + 1)
+    try:
+        client.execute(env=env)
+    except CellExecutionError as err:
+        raise BuildError(
+            f"{path.name}: cell {current.get('cell')} failed: {err.ename}: {err.evalue}"
+        ) from None
+    except (CellTimeoutError, DeadKernelError) as err:
+        first_line = str(err).splitlines()[0]
+        raise BuildError(
+            f"{path.name}: cell {current.get('cell')} failed: {type(err).__name__}: {first_line}"
+        ) from None
+    return nb
+
+
+def _render(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook as a standalone HTML page, with a slot for the site's menu."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[jinja2.DictLoader({"page.html.j2": PAGE_TEMPLATE})],
+        template_file="page.html.j2",
+    )
+    body, _ = exporter.from_notebook_node(_dollars_as_text(nb))
+    return body
+
+
+def _dollars_as_text(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Escape ``$`` in Markdown (cells and outputs), which would otherwise pair up as maths.
+
+    The notebooks write amounts as ``US$4.3 billion``; without the escape the text between
+    two of them is taken for a formula and its Markdown (bold, links) is not rendered.
+    """
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _escape_dollars(cell.source)
+        for output in cell.get("outputs", []):
+            if "text/markdown" in output.get("data", {}):
+                output.data["text/markdown"] = _escape_dollars(output.data["text/markdown"])
+    return nb
+
+
+def _escape_dollars(text: str) -> str:
+    return re.sub(r"(?<!\\)\$", r"\\$", text)
+
+
+def _figure_sections(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Map each figure a notebook saves to the heading of the section that saves it."""
+    sections, heading = {}, ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found = [
+                ln.lstrip("#").strip() for ln in cell.source.splitlines() if ln.startswith("#")
+            ]
+            heading = found[-1] if found else heading
+        elif cell.cell_type == "code":
+            for name in _SAVED_FIGURE.findall(cell.source):
+                sections[name] = heading
+    return sections
+
+
+def _sha256(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        # Length-prefixed, so that two different splits never hash alike.
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _hash_tree(folder: Path, files: list[Path]) -> str:
+    """Hash files by their path inside ``folder`` and their content (not their times)."""
+    return _sha256(*(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes()
+                     for p in files))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The build's inputs, hashed: package code, data files and parameters."""
+
+    notebook_code: str
+    all_code: str
+    data: str
+    params: str
+    checksums: dict[str, str]
+
+
+def inputs(data_dir: Path = DATA_DIR) -> Inputs:
+    """Hash the inputs shared by every notebook: package code, data files and parameters.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder.
+
+    Returns
+    -------
+    Inputs
+        SHA-256 digests: the package code a notebook's result depends on (all but the
+        site's pages), all the package code, the data files, and the parameters (kernel
+        environment, Python and installed package versions, the page template); and the
+        SHA-256 of each data file.
+    """
+    package = Path(__file__).resolve().parent.parent
+    code = sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    notebook_code = [p for p in code if p.relative_to(package).as_posix() not in BUILD_MODULES]
+    data_files = sorted(p for p in data_dir.iterdir() if p.is_file())
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    params = json.dumps(
+        {"format": CACHE_FORMAT, "kernel_env": KERNEL_ENV, "python": sys.version,
+         "packages": versions, "template": PAGE_TEMPLATE},
+        sort_keys=True,
+    )  # fmt: skip
+    return Inputs(
+        notebook_code=_hash_tree(package, notebook_code),
+        all_code=_hash_tree(package, code),
+        data=_hash_tree(data_dir, data_files),
+        params=_sha256(params.encode()),
+        checksums={p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_files},
+    )
+
+
+def cache_key(path: Path | None, given: Inputs) -> str:
+    """Return the cache key of a notebook (or, for ``None``, of the landing page's figures).
+
+    Parameters
+    ----------
+    path
+        The notebook, or ``None`` for the key figures, which run the whole package.
+    given
+        Output of :func:`inputs`.
+
+    Returns
+    -------
+    str
+        A SHA-256 hex digest of every input.
+    """
+    if path is None:
+        return _sha256(b"key-figures", given.all_code.encode(), given.data.encode(),
+                       given.params.encode())  # fmt: skip
+    return _sha256(b"notebook", path.read_bytes(), given.notebook_code.encode(),
+                   given.data.encode(), given.params.encode())  # fmt: skip
+
+
+def _listing(entry: Path, sub: str, suffix: str) -> list[str]:
+    return sorted(p.stem for p in (entry / sub).glob(f"*{suffix}"))
+
+
+def run_job(path: Path | None, entry: Path, timeout: int) -> dict[str, Any]:
+    """Run one step of the build into a cache entry: a notebook, or the key figures.
+
+    Runs in a worker process. The entry gets ``figures/``, ``tables/``, ``meta.json`` and,
+    for a notebook, ``page.html`` (the rendered page).
+
+    Parameters
+    ----------
+    path
+        The notebook, or ``None`` for the landing page's key figures.
+    entry
+        The cache entry folder to fill.
+    timeout
+        Seconds a cell may run.
+
+    Returns
+    -------
+    dict
+        The entry's metadata (also in ``meta.json``).
+
+    Raises
+    ------
+    BuildError
+        If a cell fails, or the key figures cannot be computed from the data.
+    """
+    entry.mkdir(parents=True)
+    if path is None:
+        try:
+            from analysis.cases.india_japan.key_figures import key_figures
+
+            meta: dict[str, Any] = {"facts": key_figures(entry)}
+        except DataError as err:
+            raise BuildError(f"{KEY_FIGURES_JOB}: {err}") from None
+    else:
+        nb = execute(path, entry, timeout=timeout)
+        (entry / "page.html").write_text(_render(nb), encoding="utf-8")
+        meta = {"stem": path.stem, "title": _title(nb, path.stem),
+                "sections": _figure_sections(nb)}  # fmt: skip
+    meta["figures"] = _listing(entry, "figures", ".png")
+    meta["tables"] = _listing(entry, "tables", ".csv")
+    (entry / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+    return meta
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Hard-link a file (nothing is ever rewritten in place), copying across file systems."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _merge(entry: Path, staging: Path, owners: dict[str, str], owner: str) -> None:
+    """Copy a cache entry's figures and tables into the report; a name may be used once."""
+    for sub in ("figures", "tables"):
+        folder = entry / sub
+        for src in sorted(folder.iterdir()) if folder.is_dir() else []:
+            name = f"{sub}/{src.name}"
+            if name in owners:
+                raise BuildError(f"{name} is written by both {owners[name]} and {owner}")
+            owners[name] = owner
+            _link_or_copy(src, staging / sub / src.name)
+
+
+def _run_all(
+    jobs: dict[str, tuple[Path | None, str]],
+    old_cache: Path,
+    staging: Path,
+    *,
+    progress: bool,
+) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Reuse cached steps, run the others in parallel, and merge their outputs into the report.
+
+    Returns each step's metadata and the names of the steps reused from the cache.
+    """
+    cache = staging / CACHE_DIR
+    metas: dict[str, dict[str, Any]] = {}
+    reused: set[str] = set()
+    owners: dict[str, str] = {}
+    bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", disable=not progress,
+               file=sys.stderr)  # fmt: skip
+    pending = {}
+    for name, (path, key) in jobs.items():
+        old = old_cache / key
+        if (old / "meta.json").is_file():
+            shutil.copytree(old, cache / key, copy_function=_link_or_copy)
+            metas[name] = json.loads((old / "meta.json").read_text(encoding="utf-8"))
+            reused.add(name)
+            _merge(cache / key, staging, owners, name)
+            bar.set_postfix_str(f"{name} (cached)")
+            bar.update()
+            logger.debug("%s: reused from the cache (%s)", name, key[:12])
+        else:
+            pending[name] = (path, key)
+    try:
+        if pending:
+            notebooks_to_run = sum(path is not None for path, _ in pending.values())
+            workers = max(1, min(os.cpu_count() or 1, notebooks_to_run))
+            logger.debug("running %s on %d worker(s)", ", ".join(pending), workers)
+            # Spawned workers share no state with the parent (no inherited locks or kernels).
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures: dict[Future, str] = {
+                    pool.submit(run_job, path, cache / key, KERNEL_TIMEOUT_S): name
+                    for name, (path, key) in pending.items()
+                }
+                running = set(futures)
+                while running:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in sorted(done, key=lambda f: futures[f]):
+                        name = futures[future]
+                        try:
+                            metas[name] = future.result()
+                        except BaseException:
+                            pool.shutdown(wait=True, cancel_futures=True)
+                            raise
+                        _merge(cache / pending[name][1], staging, owners, name)
+                        logger.debug("%s: done", name)
+                        bar.set_postfix_str(name)
+                        bar.update()
+    except BrokenProcessPool as err:
+        raise BuildError(f"a build worker stopped unexpectedly: {err}") from None
+    finally:
+        bar.close()
+    return metas, reused
+
+
+def _write_site(
+    staging: Path,
+    pages: list[Page],
+    metas: dict[str, dict[str, Any]],
+    jobs: dict[str, tuple[Path | None, str]],
+    reused: set[str],
+    given: Inputs,
+) -> None:
+    """Write the notebook pages and the site's own pages into the report being built."""
+    from analysis import data
+
+    for i, page in enumerate(pages):
+        key = jobs[page.stem][1]
+        body = (staging / CACHE_DIR / key / "page.html").read_text(encoding="utf-8")
+        prev = (pages[i - 1].html, pages[i - 1].title) if i > 0 else None
+        next_ = (pages[i + 1].html, pages[i + 1].title) if i + 1 < len(pages) else None
+        menu = site.nav(page.html, prev=prev, next_=next_)
+        (staging / page.html).write_text(body.replace(site.NAV_PLACEHOLDER, menu, 1),
+                                         encoding="utf-8")  # fmt: skip
+    facts = metas[KEY_FIGURES_JOB]["facts"]
+    origin = {
+        name: (p.html, p.title, metas[p.stem]) for p in pages for name in metas[p.stem]["figures"]
+    }
+    for name in metas[KEY_FIGURES_JOB]["figures"]:
+        origin[name] = ("index.html", "the overview", {"sections": {name: "Key figures"}})
+    figures = []
+    for name, (html_file, page_title, meta) in sorted(origin.items()):
+        title, alt = site.describe_figure(staging / "figures" / f"{name}.svg")
+        figures.append({"name": name, "title": title, "alt": alt, "page": html_file,
+                        "page_title": page_title,
+                        "section": meta.get("sections", {}).get(name, "")})  # fmt: skip
+    tables = [{"name": t, "page": p.html, "page_title": p.title}
+              for p in pages for t in metas[p.stem]["tables"]]  # fmt: skip
+    claims_page = next((p.html for p in pages if "claims" in p.stem), None)
+    steps = [(name, key, name in reused) for name, (_, key) in jobs.items()]
+    written = {
+        "index.html": site.index_page(facts, pages, claims_page),
+        "gallery.html": site.gallery_page(figures),
+        "tables.html": site.tables_page(tables, staging / "tables"),
+        "data.html": site.data_page(data.package()),
+        "environment.html": site.environment_page(site.environment(given.checksums), steps),
+    }
+    for name, text in written.items():
+        (staging / name).write_text(text, encoding="utf-8")
+
+
+def _publish(staging: Path, out_dir: Path) -> None:
+    """Swap the finished build in for the previous report, restoring it if the swap fails."""
+    umask = os.umask(0)
+    os.umask(umask)
+    # mkdtemp makes a private folder; the report is meant to be read like any other.
+    staging.chmod(0o777 & ~umask)
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    # Reports of other pairs (reports/IND-KOR/…) are built separately: keep them.
+    for pair in out_dir.iterdir():
+        if (
+            pair.is_dir()
+            and PAIR_FOLDER.fullmatch(pair.name)
+            and not (staging / pair.name).exists()
+        ):
+            shutil.copytree(pair, staging / pair.name)
+    old = out_dir.with_name(f".{out_dir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    out_dir.rename(old)
+    try:
+        staging.rename(out_dir)
+    except OSError:
+        old.rename(out_dir)
+        raise
+    shutil.rmtree(old)
+
+
+def build(
+    out_dir: Path = REPORT_DIR, *, notebook_dir: Path = NOTEBOOK_DIR, progress: bool = True
+) -> list[Page]:
+    """Execute the notebooks whose inputs changed, reuse the others, and write the site.
+
+    Parameters
+    ----------
+    out_dir
+        The report folder; replaced as a whole only when the build succeeds. Its
+        ``.cache/`` folder holds the executed notebooks, by cache key, for the next build.
+    notebook_dir
+        Where the numbered notebooks are.
+    progress
+        Show a progress bar that advances as each notebook finishes.
+
+    Returns
+    -------
+    list of Page
+        The rendered notebooks, in order; ``cached`` tells which were reused.
+
+    Raises
+    ------
+    BuildError
+        If there is no notebook, or one fails (the previous report is left as it was).
+    """
+    paths = notebooks(notebook_dir)
+    if not paths:
+        raise BuildError(f"no numbered notebooks (NN_name.ipynb) in {notebook_dir}")
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    logger.debug("notebooks from %s, data from %s, report to %s", notebook_dir, DATA_DIR, out_dir)
+    given = inputs()
+    jobs: dict[str, tuple[Path | None, str]] = {p.stem: (p, cache_key(p, given)) for p in paths}
+    # Queued last: it runs beside the last notebooks and is never started if one fails early.
+    jobs[KEY_FIGURES_JOB] = (None, cache_key(None, given))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        for sub in ("figures", "tables", CACHE_DIR):
+            (staging / sub).mkdir()
+        metas, reused = _run_all(jobs, out_dir / CACHE_DIR, staging, progress=progress)
+        pages = [
+            Page(p.stem, metas[p.stem]["title"], f"{p.stem}.html", cached=p.stem in reused)
+            for p in paths
+        ]
+        _write_site(staging, pages, metas, jobs, reused, given)
+        _publish(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return pages
+
+
+def relative(path: Path) -> str:
+    """Return a path relative to the repository root (installed: the current directory).
+
+    Parameters
+    ----------
+    path
+        Any path.
+
+    Returns
+    -------
+    str
+        The relative path when the path lies inside that folder, or the path as given.
+    """
+    try:
+        return str(path.resolve().relative_to(ROOT or Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,193 @@
+"""Build the report for any country pair, from the embedded data and any downloaded files.
+
+``python -m analysis build --reporter KOR --partner USA`` builds the report offline from
+the embedded IMF DOTS panel (``dots_trade``: both reporters' figures for every calendar
+year 1960–2020, world totals, ranks) and the gravity model's inputs; ``--data FILE...``
+adds the files' figures (product detail, newer years). The pair is checked first (a wrong
+country, a pair that neither the panel nor the files hold, an empty year range or mixed
+units stop the build with a clear message), then the parameterised notebook
+``notebooks/pair/pair_report.ipynb`` is executed with papermill into
+``reports/<REPORTER>-<PARTNER>/``: the executed notebook, its HTML page (``index.html``),
+``figures/`` and ``tables/``. The folder is replaced only when the build succeeds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+
+from analysis import data
+from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR
+from analysis.measures import pair
+from analysis.readers import formats
+from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, BuildError
+
+PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.ipynb"
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the kernel papermill starts, restoring them after."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def pair_folder(reporter: str, partner: str, out_root: Path = REPORT_DIR) -> Path:
+    """Return the report folder of a pair, ``reports/<REPORTER>-<PARTNER>``.
+
+    Parameters
+    ----------
+    reporter, partner
+        ISO3 codes.
+    out_root
+        The reports folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+    """
+    return out_root / f"{reporter}-{partner}"
+
+
+def _html(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook as a standalone HTML page without the input prompts."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab", exclude_input_prompt=True).from_notebook_node(nb)
+    return body
+
+
+def check_pair(
+    reporter: str, partner: str, files: Sequence[Path] = (), *, years: str | None = None
+) -> tuple[str, str]:
+    """Check that the embedded panel or the files can serve the pair, before any notebook runs.
+
+    Parameters
+    ----------
+    reporter, partner
+        Country codes or names.
+    files
+        Trade downloads (none: the embedded panel alone).
+    years
+        A year or range (``2018-2022``), or ``None``.
+
+    Returns
+    -------
+    tuple of str
+        The reporter's and the partner's ISO3 codes.
+
+    Raises
+    ------
+    DataError
+        If a country is unknown, the two are the same, the year range is malformed, or
+        neither the panel nor the files hold the pair (in the range), or the files mix
+        units.
+    """
+    codes = data.load("country_codes")
+    # Countries and years first: a mistyped code should not wait for any data to load.
+    reporter = pair.resolve_country(reporter, option="--reporter", codes=codes)
+    partner = pair.resolve_country(partner, option="--partner", codes=codes)
+    span = pair.parse_years(years)
+    pair.embedded_years(data.load("dots_trade"), reporter, partner, years=span,
+                        required=not files)  # fmt: skip
+    if files:
+        pair.select(formats.load_files(files), reporter, partner, years=span)
+    return reporter, partner
+
+
+def build_pair(
+    reporter: str,
+    partner: str,
+    files: Sequence[Path] = (),
+    *,
+    years: str | None = None,
+    out_root: Path = REPORT_DIR,
+    notebook: Path = PAIR_NOTEBOOK,
+) -> Path:
+    """Check the pair (:func:`check_pair`), then execute the pair notebook into its folder.
+
+    Parameters
+    ----------
+    reporter, partner
+        Country codes or names; the report is from the reporter's side.
+    files
+        Trade downloads in any supported format (and BACI's country-code file), in order
+        of preference; none for a report from the embedded data alone.
+    years
+        A year or range (``2018-2022``); every year in the data by default.
+    out_root
+        The reports folder; the pair's report goes in ``<REPORTER>-<PARTNER>/`` inside it.
+    notebook
+        The parameterised notebook.
+
+    Returns
+    -------
+    pathlib.Path
+        The pair's report folder.
+
+    Raises
+    ------
+    DataError
+        If neither the embedded panel nor the files can serve the pair (checked before
+        any notebook runs).
+    BuildError
+        If a notebook cell fails; the previous report is left as it was.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    paths = [Path(f).resolve() for f in files]
+    reporter, partner = check_pair(reporter, partner, paths, years=years)
+    out_dir = pair_folder(reporter, partner, out_root).resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        executed = staging / notebook.name
+        parameters = {
+            "reporter": reporter,
+            "partner": partner,
+            "data_files": [str(p) for p in paths],
+            "years": years,
+        }
+        with _environment({**KERNEL_ENV, OUTPUT_DIR_ENV: str(staging)}):
+            try:
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(executed),
+                    parameters=parameters,
+                    kernel_name="python3",
+                    progress_bar=False,
+                    cwd=str(notebook.parent),
+                    execution_timeout=KERNEL_TIMEOUT_S,
+                )
+            except PapermillExecutionError as err:
+                raise BuildError(
+                    f"{notebook.name}: cell {err.cell_index + 1} failed: {err.ename}: {err.evalue}"
+                ) from None
+        nb = nbformat.read(executed, as_version=4)
+        (staging / "index.html").write_text(_html(nb), encoding="utf-8")
+        staging.chmod(0o755)
+        old = out_dir.with_name(f".{out_dir.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out_dir.exists():
+            out_dir.rename(old)
+        staging.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return out_dir
