@@ -271,9 +271,18 @@ def test_compare_rounds_like_the_claim():
     assert claims.compare(40.0, 32, 0.1) == "does not hold"
 
 
-def test_ledger_on_the_real_data_gives_every_claim_a_verdict():
-    results = claims.run()
-    ledger = claims.ledger(results, data.load("claims"))
+@pytest.fixture(scope="module")
+def real_results():
+    return claims.run()
+
+
+@pytest.fixture(scope="module")
+def real_ledger(real_results):
+    return claims.ledger(real_results, data.load("claims"))
+
+
+def test_ledger_on_the_real_data_gives_every_claim_a_verdict(real_results, real_ledger):
+    results, ledger = real_results, real_ledger
     assert ledger.claim_id.tolist() == data.load("claims").claim_id.tolist()
     assert set(ledger.verdict) <= set(claims.VERDICTS)
     checked = ledger[ledger.verdict != "cannot be checked with the data at hand"]
@@ -310,11 +319,6 @@ def test_cli_prints_the_ledger_and_exits_zero():
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "C01  HOLDS APPROXIMATELY" in result.stdout
-
-
-@pytest.fixture(scope="module")
-def real_ledger():
-    return claims.ledger(claims.run(), data.load("claims"))
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "markdown"])
