@@ -34,8 +34,13 @@ $(STAMP): requirements.lock
 	$(BIN)/python -c "import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()['purelib'], 'bilateral_trade_suite.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
 	touch $(STAMP)
 
+# The notebooks are MyST Markdown (jupytext, set up in pyproject.toml's [tool.jupytext]):
+# JupyterLab's overrides in the venv open .md files as notebooks on a double click.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
 	$(PIP) install --require-hashes --no-deps -r requirements-lab.lock
+	mkdir -p $(LAB_SETTINGS)
+	printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)/overrides.json
 	touch $(LAB_STAMP)
 
 # Maintainers only: re-pin every dependency after editing pyproject.toml (needs uv from PyPI).

@@ -72,8 +72,8 @@ def test_wheel_holds_the_data_package_file_for_file(wheel):
 
 def test_wheel_holds_every_notebook(wheel):
     packaged = members(wheel, "analysis/_notebooks/")
-    assert "01_headline.ipynb" in packaged and "pair/pair_report.ipynb" in packaged
-    assert digests(packaged) == digests(tree(NOTEBOOK_DIR, "**/*.ipynb"))
+    assert "01_headline.md" in packaged and "pair/pair_report.md" in packaged
+    assert digests(packaged) == digests(tree(NOTEBOOK_DIR, "**/*.md"))
 
 
 def test_wheel_holds_every_module(wheel):

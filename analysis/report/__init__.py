@@ -1,6 +1,8 @@
 """Build the report: execute the notebooks in fresh kernels, in parallel, and render the site.
 
-A notebook is executed only when one of its inputs has changed: the notebook itself, the
+The notebooks are stored as MyST Markdown text (``NN_name.md``, paired through jupytext) and
+read into notebooks only to run. A notebook is executed only when one of its inputs has
+changed: the notebook's text, the
 package code, the data files or the build parameters. Their SHA-256 is the notebook's
 cache key; the executed page, figures and tables are kept under that key in the
 report's ``.cache/`` folder and reused by the next build. Notebooks that do need to run
@@ -29,6 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import jupytext
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
@@ -85,9 +88,25 @@ def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
     Returns
     -------
     list of pathlib.Path
-        ``NN_name.ipynb`` files, sorted.
+        ``NN_name.md`` files (MyST Markdown notebooks), sorted.
     """
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.md"))
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Read a text notebook (MyST Markdown) into an nbformat notebook, without outputs.
+
+    Parameters
+    ----------
+    path
+        The notebook file.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, version 4.
+    """
+    return jupytext.read(path)
 
 
 def _title(nb: nbformat.NotebookNode, default: str) -> str:
@@ -106,7 +125,7 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
     Parameters
     ----------
     path
-        The notebook.
+        The notebook: a MyST Markdown file (or any format jupytext reads).
     out_dir
         The folder where the notebook's figures and tables go.
     timeout
@@ -122,7 +141,7 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
     BuildError
         If a cell fails: names the notebook, the cell number and the error.
     """
-    nb = nbformat.read(path, as_version=4)
+    nb = read(path)
     env = {**os.environ, **KERNEL_ENV, OUTPUT_DIR_ENV: str(out_dir)}
     client = NotebookClient(
         nb,
@@ -513,7 +532,7 @@ def build(
     """
     paths = notebooks(notebook_dir)
     if not paths:
-        raise BuildError(f"no numbered notebooks (NN_name.ipynb) in {notebook_dir}")
+        raise BuildError(f"no numbered notebooks (NN_name.md) in {notebook_dir}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     logger.debug("notebooks from %s, data from %s, report to %s", notebook_dir, DATA_DIR, out_dir)

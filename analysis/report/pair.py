@@ -6,7 +6,8 @@ year 1960–2020, world totals, ranks) and the gravity model's inputs; ``--data 
 adds the files' figures (product detail, newer years). The pair is checked first (a wrong
 country, a pair that neither the panel nor the files hold, an empty year range or mixed
 units stop the build with a clear message), then the parameterised notebook
-``notebooks/pair/pair_report.ipynb`` is executed with papermill into
+``notebooks/pair/pair_report.md`` (MyST Markdown; its cell tagged ``parameters`` holds the
+defaults) is read with jupytext and executed with papermill into
 ``reports/<REPORTER>-<PARTNER>/``: the executed notebook, its HTML page (``index.html``),
 ``figures/`` and ``tables/``. The folder is replaced only when the build succeeds.
 """
@@ -26,9 +27,9 @@ from analysis import data
 from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR
 from analysis.measures import pair
 from analysis.readers import formats
-from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, BuildError
+from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, BuildError, read
 
-PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.ipynb"
+PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
 
 
 @contextmanager
@@ -133,7 +134,7 @@ def build_pair(
     out_root
         The reports folder; the pair's report goes in ``<REPORTER>-<PARTNER>/`` inside it.
     notebook
-        The parameterised notebook.
+        The parameterised notebook (MyST Markdown, or any format jupytext reads).
 
     Returns
     -------
@@ -157,7 +158,10 @@ def build_pair(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
-        executed = staging / notebook.name
+        executed = staging / f"{notebook.stem}.ipynb"
+        # papermill reads .ipynb files: the text notebook is converted beside the build.
+        source = staging / f".{notebook.stem}.source.ipynb"
+        nbformat.write(read(notebook), source)
         parameters = {
             "reporter": reporter,
             "partner": partner,
@@ -167,7 +171,7 @@ def build_pair(
         with _environment({**KERNEL_ENV, OUTPUT_DIR_ENV: str(staging)}):
             try:
                 papermill.execute_notebook(
-                    str(notebook),
+                    str(source),
                     str(executed),
                     parameters=parameters,
                     kernel_name="python3",
@@ -179,7 +183,12 @@ def build_pair(
                 raise BuildError(
                     f"{notebook.name}: cell {err.cell_index + 1} failed: {err.ename}: {err.evalue}"
                 ) from None
+            finally:
+                source.unlink()
         nb = nbformat.read(executed, as_version=4)
+        # Name the notebook the user edits, not the converted copy.
+        nb.metadata.papermill.input_path = str(notebook)
+        nbformat.write(nb, executed)
         (staging / "index.html").write_text(_html(nb), encoding="utf-8")
         staging.chmod(0o755)
         old = out_dir.with_name(f".{out_dir.name}-old")

@@ -11,6 +11,7 @@ from analysis.errors import DataError
 from analysis.measures import pair
 from analysis.present import charts
 from analysis.readers import formats
+from analysis.report import read
 from analysis.report.pair import PAIR_NOTEBOOK
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -208,7 +209,7 @@ def test_pair_without_embedded_rows_or_file_is_refused(tmp_path, capsys):
 
 
 def test_the_pair_notebook_follows_the_notebook_rules():
-    nb = nbformat.read(PAIR_NOTEBOOK, as_version=4)
+    nb = read(PAIR_NOTEBOOK)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     assert nb.cells[0].source.startswith("# ")

@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 
@@ -54,12 +55,12 @@ def failing_notebook(folder: Path) -> None:
     folder.mkdir()
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
-    nbformat.write(nb, folder / "01_broken.ipynb")
+    jupytext.write(nb, folder / "01_broken.md", fmt="md:myst")
 
 
 def test_failing_notebook_stops_with_name_cell_and_error(tmp_path):
     failing_notebook(tmp_path / "nb")
-    with pytest.raises(BuildError, match=r"01_broken.ipynb: cell 2 failed: ZeroDivisionError"):
+    with pytest.raises(BuildError, match=r"01_broken.md: cell 2 failed: ZeroDivisionError"):
         build(tmp_path / "out", notebook_dir=tmp_path / "nb", progress=False)
 
 
@@ -74,7 +75,7 @@ def test_failed_build_leaves_the_previous_report_intact(tmp_path):
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 1
-    assert "01_broken.ipynb: cell 2 failed: ZeroDivisionError" in result.stderr
+    assert "01_broken.md: cell 2 failed: ZeroDivisionError" in result.stderr
     assert "Traceback" not in result.stderr
     assert (out / "index.html").read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -82,7 +83,7 @@ def test_failed_build_leaves_the_previous_report_intact(tmp_path):
 
 def test_notebooks_are_numbered_and_found():
     names = [p.name for p in notebooks(NOTEBOOK_DIR)]
-    assert names[0] == "01_headline.ipynb"
+    assert names[0] == "01_headline.md"
     assert names == sorted(names)
 
 
@@ -97,8 +98,8 @@ def test_a_cell_that_runs_too_long_is_named(tmp_path, monkeypatch):
         nbformat.v4.new_code_cell("import time"),
         nbformat.v4.new_code_cell("time.sleep(60)"),
     ]
-    nbformat.write(nb, folder / "01_slow.ipynb")
-    with pytest.raises(BuildError, match=r"01_slow.ipynb: cell 2 failed: CellTimeoutError"):
+    jupytext.write(nb, folder / "01_slow.md", fmt="md:myst")
+    with pytest.raises(BuildError, match=r"01_slow.md: cell 2 failed: CellTimeoutError"):
         build(tmp_path / "out", notebook_dir=folder, progress=False)
 
 
