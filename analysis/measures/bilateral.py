@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError, Problem, require_columns
+from analysis.measures.indicators import WORLD
 
 __all__ = [
     "ECONOMY_KINDS",
@@ -28,7 +29,6 @@ __all__ = [
 
 COLUMNS = ["reporter_iso3", "partner_iso3", "year", "flow", "value_usd", "source_id"]
 ECONOMY_KINDS = ("economy", "former_economy")
-WORLD = "WLD"
 
 
 def _pair_rows(dots: pd.DataFrame, reporter: str, partner: str) -> pd.DataFrame:
