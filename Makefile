@@ -59,4 +59,5 @@ BENCH_ROWS ?= 1000000 10000000
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_data
+	$(BIN)/python -m benchmarks.bench_build
 	$(BIN)/python -m benchmarks.bench_panel --rows $(BENCH_ROWS)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis import __version__
-from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, NOTEBOOK_DIR, REPORT_DIR
+from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, REPORT_DIR
 from analysis.errors import DataError
 
 if TYPE_CHECKING:
@@ -51,7 +51,10 @@ def _parser(prog: str = "python -m analysis") -> argparse.ArgumentParser:
         "build", parents=[common], help="execute every notebook and write the report"
     )
     build.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder")
-    build.add_argument("--notebooks", type=Path, default=NOTEBOOK_DIR, help="notebooks folder")
+    build.add_argument(
+        "--notebooks", type=Path, default=None,
+        help="notebooks folder (default: the flagship case's, notebooks/india_japan)",
+    )  # fmt: skip
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     build.add_argument(
         "--reporter",

@@ -29,6 +29,7 @@ __all__ = [
     "DataError",
     "citation",
     "country_name",
+    "files_read",
     "load",
     "package",
     "sources_for",
@@ -314,8 +315,27 @@ def parse_table(
     return frame
 
 
+# The data files this process has read, by name: the build keys a notebook's cache entry
+# on them (see files_read).
+_READ: set[str] = set()
+
+
+def files_read() -> list[str]:
+    """List the data files this process has read through :func:`package` and :func:`load`.
+
+    Returns
+    -------
+    list of str
+        File names inside the data folder (``datapackage.json`` and the tables'
+        files), sorted. The report build records them for each notebook, so that an edit
+        to one table re-runs only the notebooks that read it.
+    """
+    return sorted(_READ)
+
+
 @cache
 def _package_cached(path: str, mtime_ns: int) -> dict[str, Any]:
+    _READ.add(Path(path).name)
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -406,6 +426,7 @@ def _load_cached(name: str, data_dir_str: str, stamp: tuple[int, ...]) -> pd.Dat
     data_dir = Path(data_dir_str)
     res = _resource(name, data_dir)
     path = data_dir / res["path"]
+    _READ.add(res["path"])
     lookups = {}
     for fk in res["schema"].get("foreignKeys", []):
         col = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]

@@ -30,7 +30,8 @@ def test_every_table_is_csv_or_a_parquet_validated_on_load():
     assert formats <= {"csv", "parquet"}
     for res in PACKAGE["resources"]:
         if res["format"] == "parquet":
-            assert len(data.load(res["name"])) > 1_000_000
+            # Parquet is for the large tables, which load far faster column-wise.
+            assert len(data.load(res["name"])) > 20_000
 
 
 @pytest.mark.parametrize("name", sorted(RESOURCES))

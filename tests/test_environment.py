@@ -9,7 +9,6 @@ from analysis.config import ROOT
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # conda-forge names that differ from PyPI's (environment.yml uses conda-forge's).
 CONDA_FORGE_NAMES = {
-    "great-tables": "great_tables",
     "duckdb": "python-duckdb",
     "country-converter": "country_converter",
 }

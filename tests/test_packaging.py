@@ -72,7 +72,7 @@ def test_wheel_holds_the_data_package_file_for_file(wheel):
 
 def test_wheel_holds_every_notebook(wheel):
     packaged = members(wheel, "analysis/_notebooks/")
-    assert "01_headline.md" in packaged and "pair/pair_report.md" in packaged
+    assert "india_japan/01_headline.md" in packaged and "pair/pair_report.md" in packaged
     assert digests(packaged) == digests(tree(NOTEBOOK_DIR, "**/*.md"))
 
 

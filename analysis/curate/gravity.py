@@ -337,6 +337,7 @@ GRAVITY_PANEL = TableSpec(
     sources=("agtpa_applications",),
     build=build_gravity_panel,
     sort_by=("year", "exporter_iso3", "importer_iso3"),
+    format="parquet",
 )
 
 GEGRAVITY_SAMPLE_2006 = TableSpec(
@@ -439,6 +440,7 @@ GEODIST_PAIRS = TableSpec(
     },
     sources=("cepii_geodist",),
     build=build_geodist_pairs,
+    format="parquet",
     sort_by=("exporter_iso3", "importer_iso3"),
 )
 
@@ -475,5 +477,6 @@ RTA_PAIRS = TableSpec(
     },
     sources=("wto_rta",),
     build=build_rta_pairs,
+    format="parquet",
     sort_by=("iso3_a", "iso3_b", "year"),
 )

@@ -1,15 +1,19 @@
 """Tables for the report: CSV, HTML and LaTeX exports, byte-identical from build to build.
 
 Each table is saved three ways: CSV for spreadsheets (text that a spreadsheet would run
-as a formula is neutralised), and a publication table made with ``great_tables`` as an
-HTML fragment (for the report) and as LaTeX. Numbers are formatted from the column's
+as a formula is neutralised), and a publication table as an HTML fragment (for the
+report) and as LaTeX (``booktabs``), every text escaped. Numbers are formatted from the column's
 name: ``*_usd`` in US$ billion, ``*_usd_mn`` in US$ million, shares as percentages,
 years without thousands separators; the rows' ``source_id`` becomes a source note.
 """
 
 from __future__ import annotations
 
+import html
+import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -122,7 +126,100 @@ def _column_format(df: pd.DataFrame, col: str) -> tuple[str, str | None]:
     return base, "decimal3"
 
 
-def publication_table(df: pd.DataFrame, name: str) -> object:
+@dataclass(frozen=True)
+class PublicationTable:
+    """A table ready to publish: title, column labels, formatted cells and a source note.
+
+    Cells are text, already formatted; ``numeric`` marks the columns set flush right.
+    """
+
+    id: str
+    title: str
+    labels: tuple[str, ...]
+    numeric: tuple[bool, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str
+
+    def as_raw_html(self) -> str:
+        """Return the table as an HTML fragment, every text escaped.
+
+        Returns
+        -------
+        str
+            A ``<table>`` with a caption, a header row, the body and a footer holding the
+            source note.
+        """
+        align = [' class="num"' if n else "" for n in self.numeric]
+
+        def cells(tag: str, texts: tuple[str, ...]) -> str:
+            pairs = zip(align, texts, strict=True)
+            return "".join(f"<{tag}{a}>{html.escape(t)}</{tag}>" for a, t in pairs)
+
+        head = cells("th", self.labels)
+        body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in self.rows)
+        return (
+            f'<table class="publication" id="{html.escape(self.id)}">\n'
+            f"<caption>{html.escape(self.title)}</caption>\n"
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n"
+            f'<tfoot><tr><td colspan="{len(self.labels)}">{html.escape(self.note)}</td></tr>'
+            "</tfoot>\n</table>\n"
+        )
+
+    def as_latex(self) -> str:
+        r"""Return the table as a LaTeX ``table`` with ``booktabs`` rules, every text escaped.
+
+        Returns
+        -------
+        str
+            The table environment: caption, ``tabular`` with ``\toprule``, ``\midrule``
+            and ``\bottomrule``, and the source note under it.
+        """
+        spec = "".join("r" if n else "l" for n in self.numeric)
+        lines = [
+            "\\begin{table}[!t]",
+            f"\\caption{{{latex_escape(self.title)}}}",
+            f"\\begin{{tabular}}{{{spec}}}",
+            "\\toprule",
+            " & ".join(latex_escape(t) for t in self.labels) + " \\\\",
+            "\\midrule",
+            *(" & ".join(latex_escape(c) for c in row) + " \\\\" for row in self.rows),
+            "\\bottomrule",
+            "\\end{tabular}",
+            f"\\par\\smallskip {{\\footnotesize {latex_escape(self.note)}}}",
+            "\\end{table}",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}",
+}  # fmt: skip
+
+
+def latex_escape(text: str) -> str:
+    r"""Escape the characters LaTeX treats as commands in a text.
+
+    Parameters
+    ----------
+    text
+        Plain text.
+
+    Returns
+    -------
+    str
+        The text, safe inside a LaTeX document.
+
+    Examples
+    --------
+    >>> latex_escape("US$4.3 bn & 12% of {total}")
+    'US\\$4.3 bn \\& 12\\% of \\{total\\}'
+    """
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def publication_table(df: pd.DataFrame, name: str) -> PublicationTable:
     """Build a publication table: labelled columns with units, formatted numbers, a source note.
 
     Parameters
@@ -134,11 +231,9 @@ def publication_table(df: pd.DataFrame, name: str) -> object:
 
     Returns
     -------
-    great_tables.GT
+    PublicationTable
         The table, ready for ``as_raw_html()`` or ``as_latex()``.
     """
-    from great_tables import GT
-
     from analysis.data import citation
 
     shown = df.reset_index(drop=True)
@@ -151,30 +246,51 @@ def publication_table(df: pd.DataFrame, name: str) -> object:
     elif "source" in shown.columns:
         note = "Source: " + "; ".join(dict.fromkeys(shown["source"].dropna().astype(str)))
         shown = shown.drop(columns="source")
-    # Dates print as ISO days, the same in every locale and in the CSV.
-    for col in shown.columns:
-        if pd.api.types.is_datetime64_any_dtype(shown[col]):
-            shown[col] = shown[col].dt.strftime("%Y-%m-%d")
-    table = GT(shown, id=re.sub(r"[^A-Za-z0-9_-]", "-", name)).tab_header(title=humanise(name))
-    labels = {}
+    labels, numeric, columns = [], [], []
     for col in shown.columns:
         label, fmt = _column_format(shown, col)
-        labels[col] = label
-        if fmt == "usd_bn":
-            table = table.fmt_number(columns=col, scale_by=1e-9, decimals=2)
-        elif fmt == "usd_mn":
-            table = table.fmt_number(columns=col, decimals=1)
-        elif fmt == "percent":
-            table = table.fmt_percent(columns=col, decimals=1)
-        elif fmt == "decimal1":
-            table = table.fmt_number(columns=col, decimals=1)
-        elif fmt == "plain_integer":
-            table = table.fmt_integer(columns=col, use_seps=False)
-        elif fmt == "integer":
-            table = table.fmt_integer(columns=col)
-        elif fmt == "decimal3":
-            table = table.fmt_number(columns=col, n_sigfig=4)
-    return table.cols_label(cases=labels).sub_missing(missing_text="–").tab_source_note(note)
+        labels.append(label)
+        numeric.append(fmt not in (None, "date"))
+        values = shown[col]
+        if fmt == "date":
+            # Dates print as ISO days, the same in every locale and in the CSV.
+            values = values.dt.strftime("%Y-%m-%d")
+        cells = values.map(_FORMATS[fmt]) if numeric[-1] else values
+        columns.append([MISSING if pd.isna(c) else str(c) for c in cells])
+    return PublicationTable(
+        id=re.sub(r"[^A-Za-z0-9_-]", "-", name),
+        title=humanise(name),
+        labels=tuple(labels),
+        numeric=tuple(numeric),
+        rows=tuple(zip(*columns, strict=True)) if columns else (),
+        note=note,
+    )
+
+
+MISSING = "–"
+
+
+def _sigfig4(value: float) -> str:
+    """Format a number to four significant figures, keeping trailing zeros (``1.200``)."""
+    digits = 3 if value == 0 else 3 - math.floor(math.log10(abs(value)))
+    return f"{round(value, digits):,.{max(digits, 0)}f}"
+
+
+def _missing_or(fmt: Callable[[float], str]) -> Callable[[object], object]:
+    """Wrap a number format so that a missing value stays missing."""
+    return lambda value: value if pd.isna(value) else fmt(value)
+
+
+# The number formats of _column_format: US$ billion and million, percentages, plain years.
+_FORMATS: dict[str, Callable[[object], object]] = {
+    "usd_bn": _missing_or(lambda v: f"{v * 1e-9:,.2f}"),
+    "usd_mn": _missing_or(lambda v: f"{v:,.1f}"),
+    "percent": _missing_or(lambda v: f"{v * 100:,.1f}%"),
+    "decimal1": _missing_or(lambda v: f"{v:,.1f}"),
+    "plain_integer": _missing_or(lambda v: f"{round(v)}"),
+    "integer": _missing_or(lambda v: f"{round(v):,}"),
+    "decimal3": _missing_or(_sigfig4),
+}
 
 
 def save_table(df: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path:

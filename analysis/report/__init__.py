@@ -1,12 +1,14 @@
 """Build the report: execute the notebooks in fresh kernels, in parallel, and render the site.
 
 The notebooks are stored as MyST Markdown text (``NN_name.md``, paired through jupytext) and
-read into notebooks only to run. A notebook is executed only when one of its inputs has
-changed: the notebook's text, the
-package code, the data files or the build parameters. Their SHA-256 is the notebook's
-cache key; the executed page, figures and tables are kept under that key in the
-report's ``.cache/`` folder and reused by the next build. Notebooks that do need to run
-are executed side by side, one kernel per available core.
+read into notebooks only to run. A notebook is executed again only when something it read
+has changed, as a compiler cache does: its own text, the build parameters, and the package
+modules and data files it used the last time it ran (the kernel records them in a last
+cell, dropped from the page). The executed page, figures and tables are kept in the
+report's ``.cache/`` folder with the SHA-256 of each of those inputs and reused by the next
+build, so an edit to one story module re-runs only the notebooks that import it. Notebooks
+that do need to run are executed side by side, one kernel per available core. The folder
+of a case (``notebooks/india_japan/``) adds the case's key figures to the landing page.
 
 The build writes into a temporary folder beside the target and swaps it in only when
 every notebook has run, so a failed build leaves the previous report intact.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import importlib
 import json
 import logging
 import multiprocessing
@@ -37,7 +40,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from tqdm import tqdm
 
-from analysis.config import DATA_DIR, NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
+from analysis import cases
+from analysis.config import DATA_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
 from analysis.errors import DataError
 from analysis.report import site
 
@@ -47,10 +51,21 @@ KERNEL_TIMEOUT_S = 600
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 CACHE_DIR = ".cache"
 # Bump when the layout of a cache entry changes.
-CACHE_FORMAT = "1"
-# Site pages are written afresh by every build, so their module is not part of a notebook's key.
-BUILD_MODULES = ("report/site.py",)
+CACHE_FORMAT = "2"
 KEY_FIGURES_JOB = "key figures"
+READS_FILE = "reads.json"
+# The build's last cell: it records the package modules and data files the kernel used.
+RECORD_READS = f"""import json as _json, os as _os, pathlib as _pathlib, sys as _sys
+from analysis import data as _data
+_package = _pathlib.Path(_data.__file__).parent
+_code = sorted({{
+    _pathlib.Path(_m.__file__).relative_to(_package).as_posix()
+    for _n, _m in list(_sys.modules.items())
+    if (_n == "analysis" or _n.startswith("analysis.")) and getattr(_m, "__file__", None)
+}})
+_out = _pathlib.Path(_os.environ["{OUTPUT_DIR_ENV}"], "{READS_FILE}")
+_out.write_text(_json.dumps({{"code": _code, "data": _data.files_read()}}), encoding="utf-8")
+"""
 # Notebook pages drop the CDN scripts (RequireJS, MathJax, Mermaid): the report works offline,
 # and MathJax would read the "$" of "US$" as mathematics.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
@@ -77,19 +92,20 @@ class Page:
     cached: bool = False
 
 
-def notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
+def notebooks(folder: Path | None = None) -> list[Path]:
     """List the report's notebooks in build order (by their number prefix).
 
     Parameters
     ----------
     folder
-        The notebooks folder.
+        The notebooks folder; the flagship case's by default.
 
     Returns
     -------
     list of pathlib.Path
         ``NN_name.md`` files (MyST Markdown notebooks), sorted.
     """
+    folder = cases.notebook_folder() if folder is None else folder
     return sorted(p for p in folder.glob("[0-9][0-9]_*.md"))
 
 
@@ -134,7 +150,9 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
     Returns
     -------
     nbformat.NotebookNode
-        The executed notebook.
+        The executed notebook. A last cell, run after the notebook's own and not returned,
+        writes ``reads.json`` to ``out_dir``: the package modules (paths inside the package)
+        and data files the kernel used.
 
     Raises
     ------
@@ -142,6 +160,7 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
         If a cell fails: names the notebook, the cell number and the error.
     """
     nb = read(path)
+    nb.cells.append(nbformat.v4.new_code_cell(RECORD_READS))
     env = {**os.environ, **KERNEL_ENV, OUTPUT_DIR_ENV: str(out_dir)}
     client = NotebookClient(
         nb,
@@ -166,6 +185,7 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
         raise BuildError(
             f"{path.name}: cell {current.get('cell')} failed: {type(err).__name__}: {first_line}"
         ) from None
+    nb.cells.pop()
     return nb
 
 
@@ -226,25 +246,23 @@ def _sha256(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _hash_tree(folder: Path, files: list[Path]) -> str:
-    """Hash files by their path inside ``folder`` and their content (not their times)."""
-    return _sha256(*(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes()
-                     for p in files))  # fmt: skip
-
-
 @dataclass(frozen=True)
 class Inputs:
     """The build's inputs, hashed: package code, data files and parameters."""
 
-    notebook_code: str
-    all_code: str
-    data: str
+    code: dict[str, str]
+    data: dict[str, str]
     params: str
-    checksums: dict[str, str]
+
+
+def _digests(folder: Path, files: list[Path]) -> dict[str, str]:
+    """Return the SHA-256 of each file, by its path inside ``folder``."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files}  # fmt: skip
 
 
 def inputs(data_dir: Path = DATA_DIR) -> Inputs:
-    """Hash the inputs shared by every notebook: package code, data files and parameters.
+    """Hash what a notebook may read: package modules, data files and the build parameters.
 
     Parameters
     ----------
@@ -254,58 +272,81 @@ def inputs(data_dir: Path = DATA_DIR) -> Inputs:
     Returns
     -------
     Inputs
-        SHA-256 digests: the package code a notebook's result depends on (all but the
-        site's pages), all the package code, the data files, and the parameters (kernel
-        environment, Python and installed package versions, the page template); and the
-        SHA-256 of each data file.
+        The SHA-256 of each module (by its path inside the package) and of each data file
+        (by name), and of the parameters (kernel environment, Python and installed package
+        versions, the page template).
     """
     package = Path(__file__).resolve().parent.parent
     code = sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
-    notebook_code = [p for p in code if p.relative_to(package).as_posix() not in BUILD_MODULES]
-    data_files = sorted(p for p in data_dir.iterdir() if p.is_file())
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     params = json.dumps(
         {"format": CACHE_FORMAT, "kernel_env": KERNEL_ENV, "python": sys.version,
-         "packages": versions, "template": PAGE_TEMPLATE},
+         "packages": versions, "template": PAGE_TEMPLATE, "record": RECORD_READS},
         sort_keys=True,
     )  # fmt: skip
     return Inputs(
-        notebook_code=_hash_tree(package, notebook_code),
-        all_code=_hash_tree(package, code),
-        data=_hash_tree(data_dir, data_files),
+        code=_digests(package, code),
+        data=_digests(data_dir, sorted(p for p in data_dir.iterdir() if p.is_file())),
         params=_sha256(params.encode()),
-        checksums={p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data_files},
     )
 
 
 def cache_key(path: Path | None, given: Inputs) -> str:
     """Return the cache key of a notebook (or, for ``None``, of the landing page's figures).
 
+    A notebook's key covers its text and the parameters; what else it read is checked
+    against the entry's record (:func:`reusable`). The key figures run in the build's own
+    process, which records nothing: their key covers every module and data file.
+
     Parameters
     ----------
     path
-        The notebook, or ``None`` for the key figures, which run the whole package.
+        The notebook, or ``None`` for the key figures.
     given
         Output of :func:`inputs`.
 
     Returns
     -------
     str
-        A SHA-256 hex digest of every input.
+        A SHA-256 hex digest.
     """
     if path is None:
-        return _sha256(b"key-figures", given.all_code.encode(), given.data.encode(),
-                       given.params.encode())  # fmt: skip
-    return _sha256(b"notebook", path.read_bytes(), given.notebook_code.encode(),
-                   given.data.encode(), given.params.encode())  # fmt: skip
+        everything = json.dumps([given.code, given.data], sort_keys=True)
+        return _sha256(b"key-figures", everything.encode(), given.params.encode())
+    return _sha256(b"notebook", path.read_bytes(), given.params.encode())
+
+
+def reusable(meta: dict[str, Any], given: Inputs) -> bool:
+    """Tell whether a cache entry still holds: every module and data file it read is unchanged.
+
+    Parameters
+    ----------
+    meta
+        The entry's ``meta.json``: its ``reads`` map each module and data file the
+        notebook used to the SHA-256 it had when the notebook ran.
+    given
+        Output of :func:`inputs`.
+
+    Returns
+    -------
+    bool
+        ``True`` when each recorded file has the same digest now (a file gone counts as
+        changed).
+    """
+    reads = meta.get("reads", {})
+    return all(given.code.get(name) == sha for name, sha in reads.get("code", {}).items()) and all(
+        given.data.get(name) == sha for name, sha in reads.get("data", {}).items()
+    )
 
 
 def _listing(entry: Path, sub: str, suffix: str) -> list[str]:
     return sorted(p.stem for p in (entry / sub).glob(f"*{suffix}"))
 
 
-def run_job(path: Path | None, entry: Path, timeout: int) -> dict[str, Any]:
-    """Run one step of the build into a cache entry: a notebook, or the key figures.
+def run_job(
+    path: Path | None, entry: Path, timeout: int, given: Inputs, case: str | None = None
+) -> dict[str, Any]:
+    """Run one step of the build into a cache entry: a notebook, or a case's key figures.
 
     Runs in a worker process. The entry gets ``figures/``, ``tables/``, ``meta.json`` and,
     for a notebook, ``page.html`` (the rendered page).
@@ -318,6 +359,10 @@ def run_job(path: Path | None, entry: Path, timeout: int) -> dict[str, Any]:
         The cache entry folder to fill.
     timeout
         Seconds a cell may run.
+    given
+        Output of :func:`inputs`: the digests recorded for what the notebook read.
+    case
+        For the key figures: the module that computes them.
 
     Returns
     -------
@@ -332,16 +377,19 @@ def run_job(path: Path | None, entry: Path, timeout: int) -> dict[str, Any]:
     entry.mkdir(parents=True)
     if path is None:
         try:
-            from analysis.cases.india_japan.key_figures import key_figures
-
-            meta: dict[str, Any] = {"facts": key_figures(entry)}
+            meta: dict[str, Any] = {"facts": importlib.import_module(case).key_figures(entry)}
         except DataError as err:
             raise BuildError(f"{KEY_FIGURES_JOB}: {err}") from None
     else:
         nb = execute(path, entry, timeout=timeout)
         (entry / "page.html").write_text(_render(nb), encoding="utf-8")
+        read = json.loads((entry / READS_FILE).read_text(encoding="utf-8"))
+        reads = {
+            "code": {name: given.code.get(name) for name in read["code"]},
+            "data": {name: given.data.get(name) for name in read["data"]},
+        }
         meta = {"stem": path.stem, "title": _title(nb, path.stem),
-                "sections": _figure_sections(nb)}  # fmt: skip
+                "sections": _figure_sections(nb), "reads": reads}  # fmt: skip
     meta["figures"] = _listing(entry, "figures", ".png")
     meta["tables"] = _listing(entry, "tables", ".csv")
     (entry / "meta.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
@@ -368,11 +416,19 @@ def _merge(entry: Path, staging: Path, owners: dict[str, str], owner: str) -> No
             _link_or_copy(src, staging / sub / src.name)
 
 
+def _meta(entry: Path) -> dict[str, Any] | None:
+    """Return a cache entry's metadata, or ``None`` if there is no complete entry."""
+    path = entry / "meta.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def _run_all(
     jobs: dict[str, tuple[Path | None, str]],
     old_cache: Path,
     staging: Path,
+    given: Inputs,
     *,
+    case: str | None,
     progress: bool,
 ) -> tuple[dict[str, dict[str, Any]], set[str]]:
     """Reuse cached steps, run the others in parallel, and merge their outputs into the report.
@@ -388,9 +444,10 @@ def _run_all(
     pending = {}
     for name, (path, key) in jobs.items():
         old = old_cache / key
-        if (old / "meta.json").is_file():
+        meta = _meta(old)
+        if meta is not None and reusable(meta, given):
             shutil.copytree(old, cache / key, copy_function=_link_or_copy)
-            metas[name] = json.loads((old / "meta.json").read_text(encoding="utf-8"))
+            metas[name] = meta
             reused.add(name)
             _merge(cache / key, staging, owners, name)
             bar.set_postfix_str(f"{name} (cached)")
@@ -407,7 +464,7 @@ def _run_all(
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 futures: dict[Future, str] = {
-                    pool.submit(run_job, path, cache / key, KERNEL_TIMEOUT_S): name
+                    pool.submit(run_job, path, cache / key, KERNEL_TIMEOUT_S, given, case): name
                     for name, (path, key) in pending.items()
                 }
                 running = set(futures)
@@ -450,11 +507,11 @@ def _write_site(
         menu = site.nav(page.html, prev=prev, next_=next_)
         (staging / page.html).write_text(body.replace(site.NAV_PLACEHOLDER, menu, 1),
                                          encoding="utf-8")  # fmt: skip
-    facts = metas[KEY_FIGURES_JOB]["facts"]
+    key_job = metas.get(KEY_FIGURES_JOB, {"facts": None, "figures": []})
     origin = {
         name: (p.html, p.title, metas[p.stem]) for p in pages for name in metas[p.stem]["figures"]
     }
-    for name in metas[KEY_FIGURES_JOB]["figures"]:
+    for name in key_job["figures"]:
         origin[name] = ("index.html", "the overview", {"sections": {name: "Key figures"}})
     figures = []
     for name, (html_file, page_title, meta) in sorted(origin.items()):
@@ -467,11 +524,11 @@ def _write_site(
     claims_page = next((p.html for p in pages if "claims" in p.stem), None)
     steps = [(name, key, name in reused) for name, (_, key) in jobs.items()]
     written = {
-        "index.html": site.index_page(facts, pages, claims_page),
+        "index.html": site.index_page(key_job["facts"], pages, claims_page),
         "gallery.html": site.gallery_page(figures),
         "tables.html": site.tables_page(tables, staging / "tables"),
         "data.html": site.data_page(data.package()),
-        "environment.html": site.environment_page(site.environment(given.checksums), steps),
+        "environment.html": site.environment_page(site.environment(given.data), steps),
     }
     for name, text in written.items():
         (staging / name).write_text(text, encoding="utf-8")
@@ -506,7 +563,7 @@ def _publish(staging: Path, out_dir: Path) -> None:
 
 
 def build(
-    out_dir: Path = REPORT_DIR, *, notebook_dir: Path = NOTEBOOK_DIR, progress: bool = True
+    out_dir: Path = REPORT_DIR, *, notebook_dir: Path | None = None, progress: bool = True
 ) -> list[Page]:
     """Execute the notebooks whose inputs changed, reuse the others, and write the site.
 
@@ -516,7 +573,8 @@ def build(
         The report folder; replaced as a whole only when the build succeeds. Its
         ``.cache/`` folder holds the executed notebooks, by cache key, for the next build.
     notebook_dir
-        Where the numbered notebooks are.
+        Where the numbered notebooks are; the flagship case's folder by default. A case's
+        folder adds its key figures to the landing page.
     progress
         Show a progress bar that advances as each notebook finishes.
 
@@ -530,6 +588,7 @@ def build(
     BuildError
         If there is no notebook, or one fails (the previous report is left as it was).
     """
+    notebook_dir = cases.notebook_folder() if notebook_dir is None else notebook_dir
     paths = notebooks(notebook_dir)
     if not paths:
         raise BuildError(f"no numbered notebooks (NN_name.md) in {notebook_dir}")
@@ -538,13 +597,16 @@ def build(
     logger.debug("notebooks from %s, data from %s, report to %s", notebook_dir, DATA_DIR, out_dir)
     given = inputs()
     jobs: dict[str, tuple[Path | None, str]] = {p.stem: (p, cache_key(p, given)) for p in paths}
-    # Queued last: it runs beside the last notebooks and is never started if one fails early.
-    jobs[KEY_FIGURES_JOB] = (None, cache_key(None, given))
+    case = cases.for_folder(notebook_dir)
+    if case is not None:
+        # Queued last: it runs beside the last notebooks and is never started if one fails early.
+        jobs[KEY_FIGURES_JOB] = (None, cache_key(None, given))
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         for sub in ("figures", "tables", CACHE_DIR):
             (staging / sub).mkdir()
-        metas, reused = _run_all(jobs, out_dir / CACHE_DIR, staging, progress=progress)
+        metas, reused = _run_all(jobs, out_dir / CACHE_DIR, staging, given,
+                                 case=case, progress=progress)  # fmt: skip
         pages = [
             Page(p.stem, metas[p.stem]["title"], f"{p.stem}.html", cached=p.stem in reused)
             for p in paths

@@ -23,7 +23,7 @@ from typing import Any
 NAV_PLACEHOLDER = "<!--site-nav-->"
 # Milestone categories marked on the landing chart: the ones about trade and the relationship.
 # The package's own dependencies, listed first on the environment page.
-KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "great-tables", "statsmodels",
+KEY_PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "statsmodels",
                 "pyfixest", "nbclient", "nbconvert", "ipykernel")  # fmt: skip
 MENU = (("index.html", "Overview"), ("gallery.html", "Figures"), ("tables.html", "Tables"),
         ("data.html", "Data and sources"), ("environment.html", "Environment"))  # fmt: skip
@@ -52,6 +52,15 @@ h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; }
 table.plain { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 table.plain th, table.plain td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.5rem;
                                  text-align: left; vertical-align: top; }
+.scroll { overflow-x: auto; }
+table.publication { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
+table.publication caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
+table.publication th, table.publication td { border-bottom: 1px solid #ddd;
+                                             padding: 0.25rem 0.6rem; text-align: left; }
+table.publication thead th { border-bottom: 2px solid #333; vertical-align: bottom; }
+table.publication .num { text-align: right; font-variant-numeric: tabular-nums;
+                         white-space: nowrap; }
+table.publication tfoot td { border-bottom: none; font-size: 0.8rem; color: #555; }
 .verdict { display: inline-block; padding: 0 0.5rem; border-radius: 4px; color: #fff;
            white-space: nowrap; font-size: 0.85rem; }
 .verdict.holds { background: #00795a; }
@@ -232,13 +241,33 @@ def _verdict(verdict: str) -> str:
     )
 
 
-def index_page(facts: dict[str, Any], pages: list[Any], claims_page: str | None) -> str:
+def _page_lists(pages: list[Any]) -> str:
+    """Return the landing page's list of notebooks and of the site's other pages."""
+    notebooks = "\n".join(
+        f'<li><a href="{esc(p.html)}">{esc(p.title)}</a> <small>({esc(p.stem)})</small></li>'
+        for p in pages
+    )
+    return f"""<h2>Notebooks</h2>
+<ol>
+{notebooks}
+</ol>
+<h2>More</h2>
+<ul>
+<li><a href="gallery.html">Every figure</a>, as PNG and SVG.</li>
+<li><a href="tables.html">Every table</a>, as HTML, CSV and LaTeX.</li>
+<li><a href="data.html">Data and sources</a>: each table, its fields, sources and licence.</li>
+<li><a href="environment.html">The build's environment</a>: versions, data checksums, date.</li>
+</ul>"""
+
+
+def index_page(facts: dict[str, Any] | None, pages: list[Any], claims_page: str | None) -> str:
     """Return the landing page: key figures, claims verdicts, key chart, notebooks.
 
     Parameters
     ----------
     facts
-        Output of :func:`key_figures`.
+        The case's key figures (its ``key_figures`` module); ``None`` for a folder of
+        notebooks that is not a case's, whose landing page lists its notebooks only.
     pages
         The notebook pages (with ``stem``, ``title``, ``html``), in order.
     claims_page
@@ -249,6 +278,8 @@ def index_page(facts: dict[str, Any], pages: list[Any], claims_page: str | None)
     str
         The page. Every link on it is to a file of the report.
     """
+    if facts is None:
+        return layout("Report", "index.html", _page_lists(pages))
     counts = " ".join(f"{_verdict(v['verdict'])} {v['count']}" for v in facts["verdicts"])
     rows = "\n".join(
         f"<tr><td>{esc(c['claim_id'])}</td><td>{esc(c['statement'])}</td>"
@@ -258,10 +289,6 @@ def index_page(facts: dict[str, Any], pages: list[Any], claims_page: str | None)
     )
     more = f' The reasoning for each is in <a href="{esc(claims_page)}">the claims ledger</a>.'
     fig = facts["figure"]
-    notebooks = "\n".join(
-        f'<li><a href="{esc(p.html)}">{esc(p.title)}</a> <small>({esc(p.stem)})</small></li>'
-        for p in pages
-    )
     body = f"""<p>{esc(facts["intro"])} Every
 number on this page is computed from the data in <code>data/</code> when the report is built;
 each notebook was executed top to bottom in a fresh kernel.</p>
@@ -280,17 +307,7 @@ each notebook was executed top to bottom in a fresh kernel.</p>
 {rows}
 </tbody>
 </table>
-<h2>Notebooks</h2>
-<ol>
-{notebooks}
-</ol>
-<h2>More</h2>
-<ul>
-<li><a href="gallery.html">Every figure</a>, as PNG and SVG.</li>
-<li><a href="tables.html">Every table</a>, as HTML, CSV and LaTeX.</li>
-<li><a href="data.html">Data and sources</a>: each table, its fields, sources and licence.</li>
-<li><a href="environment.html">The build's environment</a>: versions, data checksums, date.</li>
-</ul>"""
+{_page_lists(pages)}"""
     return layout(facts["title"], "index.html", body)
 
 
@@ -353,7 +370,7 @@ def tables_page(tables: list[dict[str, str]], folder: Path) -> str:
             f'<p class="small">From <a href="{esc(t["page"])}">{esc(t["page_title"])}</a> · '
             f'<a href="tables/{esc(name)}.csv">CSV</a> · <a href="tables/{esc(name)}.tex">LaTeX</a>'
             f"</p>\n<details{' open' if rows <= 25 else ''}><summary>Show the table</summary>\n"
-            f"{fragment}\n</details>"
+            f'<div class="scroll">{fragment}</div>\n</details>'
         )
     body = (
         "<p>Publication tables: units in the column labels, numbers formatted, the sources "

@@ -82,9 +82,64 @@ def test_failed_build_leaves_the_previous_report_intact(tmp_path):
 
 
 def test_notebooks_are_numbered_and_found():
-    names = [p.name for p in notebooks(NOTEBOOK_DIR)]
+    names = [p.name for p in notebooks()]
     assert names[0] == "01_headline.md"
     assert names == sorted(names)
+    # The default report is the flagship case's notebooks, in its own folder.
+    assert notebooks() == notebooks(NOTEBOOK_DIR / "india_japan")
+
+
+def two_notebooks(folder: Path) -> None:
+    """Write one notebook that formats a number and one that loads a table."""
+    folder.mkdir()
+    for name, code in [
+        ("01_text", "from analysis.present import text\nprint(text.usd_bn(1e9))"),
+        ("02_table", "from analysis import data\nlen(data.load('country_codes'))"),
+    ]:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_markdown_cell(f"# {name}"), nbformat.v4.new_code_cell(code)]
+        jupytext.write(nb, folder / f"{name}.md", fmt="md:myst")
+
+
+def test_an_edit_reruns_only_the_notebooks_that_read_the_file(tmp_path, monkeypatch):
+    import analysis.report as report
+
+    two_notebooks(tmp_path / "nb")
+    out = tmp_path / "out"
+    first = build(out, notebook_dir=tmp_path / "nb", progress=False)
+    assert [p.cached for p in first] == [False, False]
+    # A folder that is not a case's gets no key figures: a landing page listing its notebooks.
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_text.html"' in index and "Key figures" not in index
+    # The kernel's record of what it read is not part of the page.
+    assert "files_read" not in (out / "01_text.html").read_text(encoding="utf-8")
+
+    real = report.inputs
+
+    def edited(module: str = "", table: str = ""):
+        # The build's digests as if a module or a table had been edited.
+        def fake():
+            given = real()
+            code, data = dict(given.code), dict(given.data)
+            if module:
+                code[module] = "edited"
+            if table:
+                data[table] = "edited"
+            return report.Inputs(code=code, data=data, params=given.params)
+
+        return fake
+
+    monkeypatch.setattr(report, "inputs", edited(module="present/text.py"))
+    assert [p.cached for p in build(out, notebook_dir=tmp_path / "nb", progress=False)] == [
+        False,
+        True,
+    ]
+    # The module's edit stays; a table's edit follows.
+    monkeypatch.setattr(report, "inputs", edited("present/text.py", "country_codes.csv"))
+    assert [p.cached for p in build(out, notebook_dir=tmp_path / "nb", progress=False)] == [
+        True,
+        False,
+    ]
 
 
 def test_a_cell_that_runs_too_long_is_named(tmp_path, monkeypatch):

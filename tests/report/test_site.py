@@ -8,7 +8,7 @@ import pytest
 from analysis import data
 from analysis.present import charts, style
 from analysis.present.tables import publication_table, safe_for_spreadsheets, save_table
-from analysis.report import cache_key, inputs, notebooks
+from analysis.report import cache_key, inputs, notebooks, reusable
 from analysis.report.site import describe_figure
 
 EVENTS = pd.DataFrame(
@@ -103,18 +103,24 @@ def test_events_fall_inside_their_fiscal_year_on_period_bars():
     assert event_lines(charts.plot_trade_by_period(df, reporter="IND", partner="JPN").axes[0]) == {}
 
 
-def test_cache_key_follows_content_not_timestamps(tmp_path):
+def test_cache_entries_follow_content_not_timestamps(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
     table = folder / "t.csv"
     table.write_text("a\n1\n", encoding="utf-8")
     nb = notebooks()[0]
-    first = cache_key(nb, inputs(folder))
+    first = inputs(folder)
+    # An entry records the digest of each file its notebook read.
+    entry = {"reads": {"code": {"data.py": first.code["data.py"]}, "data": dict(first.data)}}
     table.touch()
-    assert cache_key(nb, inputs(folder)) == first
+    assert reusable(entry, inputs(folder))
     table.write_text("a\n2\n", encoding="utf-8")
-    assert cache_key(nb, inputs(folder)) != first
-    assert cache_key(None, inputs(folder)) != cache_key(nb, inputs(folder))
+    assert not reusable(entry, inputs(folder))
+    table.unlink()
+    assert not reusable(entry, inputs(folder))
+    # A notebook's key is its text and the parameters; the key figures' covers all data.
+    assert cache_key(nb, inputs(folder)) == cache_key(nb, first)
+    assert cache_key(None, inputs(folder)) != cache_key(None, first)
 
 
 def test_landing_page_shows_key_figures_and_every_verdict(built_report):
@@ -151,7 +157,7 @@ def test_environment_page_has_versions_checksums_and_date(built_report):
     page = (built_report / "environment.html").read_text(encoding="utf-8")
     assert f"<td>{pd.__version__}</td>" in page
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", page)
-    for name, digest in inputs().checksums.items():
+    for name, digest in inputs().data.items():
         assert f"data/{name}" in page and digest in page
 
 

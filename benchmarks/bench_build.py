@@ -1,0 +1,69 @@
+"""Time a cold build of the flagship report against the serial floor of its notebooks.
+
+Run ``python -m benchmarks.bench_build`` (part of ``make bench``). Three figures:
+
+* the floor: an empty notebook (one cell importing pandas, Matplotlib and seaborn) built
+  as a one-notebook report, times the flagship's number of notebooks — the price of
+  starting a kernel and importing the stack, paid once per notebook, one after another;
+* the cold build: ``analysis.report.build`` of ``notebooks/india_japan/`` into an empty
+  folder (no cache), on every core;
+* the warm build: the same again, every notebook reused from the cache.
+
+The target (issue "One suite for every pair") is a cold build within 1.3× the floor.
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from analysis.report import build, notebooks
+
+TARGET_RATIO = 1.3
+EMPTY = "import matplotlib.pyplot as plt\nimport pandas as pd\nimport seaborn as sns"
+
+
+def _timed_build(out: Path, folder: Path | None) -> float:
+    start = time.perf_counter()
+    build(out, notebook_dir=folder, progress=False)
+    return time.perf_counter() - start
+
+
+def empty_notebook_s(work: Path, repeat: int) -> float:
+    """Return the best time of building a report of one empty notebook, ``repeat`` tries."""
+    folder = work / "empty"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(EMPTY)])
+    jupytext.write(nb, folder / "01_empty.md", fmt="md:myst")
+    return min(_timed_build(work / f"empty-{i}", folder) for i in range(repeat))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the floor, the cold and the warm build times and the cold build's ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="tries of the empty notebook")
+    args = parser.parse_args(argv)
+    count = len(notebooks())
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        empty = empty_notebook_s(work, args.repeat)
+        floor = count * empty
+        cold = _timed_build(work / "report", None)
+        warm = _timed_build(work / "report", None)
+    ratio = cold / floor
+    verdict = "met" if ratio <= TARGET_RATIO else "not met"
+    print(f"empty notebook, built alone: {empty:6.1f} s (best of {args.repeat})")
+    print(f"floor, {count} notebooks serially: {floor:6.1f} s")
+    print(f"cold build of the flagship report: {cold:6.1f} s = {ratio:.2f}x the floor "
+          f"(target <= {TARGET_RATIO}x: {verdict})")  # fmt: skip
+    print(f"warm build, all reused from the cache: {warm:6.1f} s")
+
+
+if __name__ == "__main__":
+    main()
