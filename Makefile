@@ -60,4 +60,5 @@ BENCH_ROWS ?= 1000000 10000000
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_data
 	$(BIN)/python -m benchmarks.bench_build
+	$(BIN)/python -m benchmarks.bench_readers
 	$(BIN)/python -m benchmarks.bench_panel --rows $(BENCH_ROWS)

@@ -39,7 +39,13 @@ from analysis.curate.products import (
     INDIA_TRADE_HS2,
 )
 from analysis.curate.raw import sha256
-from analysis.curate.registers import CORRECTIONS, COUNTRY_COLOURS, LICENCES, SOURCES
+from analysis.curate.registers import (
+    COMTRADE_COUNTRY_CODES,
+    CORRECTIONS,
+    COUNTRY_COLOURS,
+    LICENCES,
+    SOURCES,
+)
 from analysis.curate.spec import RawContext, TableSpec
 from analysis.curate.trade import (
     COMTRADE_QUADRENNIAL,
@@ -64,6 +70,7 @@ REGISTERS: tuple[TableSpec, ...] = (
     DOTS_AREA_CODES,
     MIRROR_GAP_CAUSES,
     COUNTRY_COLOURS,
+    COMTRADE_COUNTRY_CODES,
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,

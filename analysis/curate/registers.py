@@ -92,6 +92,27 @@ CORRECTIONS = TableSpec(
     sources=(),
 )
 
+COMTRADE_COUNTRY_CODES = TableSpec(
+    name="comtrade_country_codes",
+    title="Numeric country codes of UN Comtrade and BACI that differ from ISO 3166",
+    description="The numeric codes UN Comtrade and CEPII BACI use for customs areas and "
+    "former groupings where they differ from the ISO 3166 numeric code, with the ISO3 code "
+    "the readers give them; every other numeric code is read as ISO 3166 numeric (UN M49).",
+    schema={
+        "fields": [
+            field(
+                "code", "string", "Numeric country code as in the download.", pattern="[0-9]{1,3}"
+            ),
+            field("iso3", "string", "ISO3 code the code is read as.", pattern="[A-Z]{3}"),
+            field("name", "string", "Name the publisher gives the code."),
+            field("reason", "string", "Why the code maps to that country."),
+        ],
+        "primaryKey": ["code"],
+    },
+    sources=(),
+)
+
+
 COUNTRY_COLOURS = TableSpec(
     name="country_colours",
     title="The fixed colour of each country in every chart",

@@ -81,6 +81,10 @@ __all__ = [
 ]
 
 FLOWS = ("export", "import")
+# Product codes that partition trade when summed at their coarsest level (HS, SITC, BEC).
+PRODUCT_KINDS = ("hs", "confidential", "sitc", "bec")
+# A file at HS chapter level with at least this many chapters covers all goods.
+ALL_CHAPTERS = 90
 _FLIP = {"export": "import", "import": "export"}
 # Priority of each view of the pair: the reporter's own figures first.
 _VIEWS = {"reported": 0, "reconciled": 1, "mirror": 2}
@@ -242,7 +246,7 @@ def _totals(views: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     """
     keys = ["view", "file", "year", "flow"]
     total = views[views["product_kind"] == "total"]
-    products = views[views["product_kind"].isin(["hs", "confidential"])]
+    products = views[views["product_kind"].isin(PRODUCT_KINDS)]
     products = products.assign(level=products["product"].str.len())
     coarsest = products.groupby(keys)["level"].transform("min")
     summed = (
@@ -376,6 +380,69 @@ def provenance_table(pair: Pair) -> pd.DataFrame:
         One row per file, in the order given.
     """
     return pd.DataFrame([p.as_row() for p in pair.provenance])
+
+
+def flows_held(pair: Pair) -> list[str]:
+    """Return the flows the files hold for the pair, from the reporter's side.
+
+    Parameters
+    ----------
+    pair
+        The pair.
+
+    Returns
+    -------
+    list of str
+        ``export`` and/or ``import``, in that order.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"flow": ["import"]})
+    >>> flows_held(Pair("IND", "CHN", (2018, 2018), rows, rows, ()))
+    ['import']
+    """
+    return [f for f in FLOWS if (pair.views["flow"] == f).any()]
+
+
+def products_covered(pair: Pair) -> str:
+    """Say which goods the files' figures for the pair cover: all of them, or which codes.
+
+    A file with an all-products total row, or with at least :data:`ALL_CHAPTERS` HS
+    chapters, covers all goods; any other file covers the codes it holds, and its sums
+    are trade in those goods only, never the pair's total trade.
+
+    Parameters
+    ----------
+    pair
+        The pair.
+
+    Returns
+    -------
+    str
+        ``"all goods"``, or for example ``"HS 2402"`` or ``"18 HS codes (01, 02, … 20)"``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"flow": ["export"], "product_kind": ["hs"], "product": ["2402"]})
+    >>> products_covered(Pair("IDN", "JPN", (2020, 2020), rows, rows, ()))
+    'HS 2402'
+    """
+    views = pair.views
+    if (views["product_kind"] == "total").any():
+        return "all goods"
+    coded = views[views["product_kind"].isin(PRODUCT_KINDS)]
+    if coded.empty:
+        return "the goods the files name"
+    level = coded["product"].str.len()
+    codes = sorted(set(coded.loc[level == level.min(), "product"]))
+    scheme = "SITC" if (coded["product_kind"] == "sitc").any() else "HS"
+    scheme = "BEC" if (coded["product_kind"] == "bec").any() else scheme
+    if scheme == "HS" and level.min() == 2 and len(codes) >= ALL_CHAPTERS:
+        return "all goods"
+    if len(codes) == 1:
+        return f"{scheme} {codes[0]}"
+    shown = ", ".join(codes[:3]) + (f", … {codes[-1]}" if len(codes) > 3 else "")
+    return f"{len(codes)} {scheme} codes ({shown})"
 
 
 def by_year(pair: Pair) -> pd.DataFrame:

@@ -31,8 +31,6 @@ with ``country_converter``.
 from __future__ import annotations
 
 import csv
-import gzip
-import hashlib
 import io
 import logging
 import re
@@ -46,6 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import DataError, Problem
+from analysis.readers import files
 
 __all__ = [
     "COLUMNS",
@@ -79,7 +78,9 @@ TOTAL = "TOTAL"
 # The HS chapter for "commodities not specified according to kind" holds confidential trade.
 CONFIDENTIAL_CHAPTER = "99"
 _HS_VINTAGES = {"H0": "HS1992", "H1": "HS1996", "H2": "HS2002", "H3": "HS2007",
-                "H4": "HS2012", "H5": "HS2017", "H6": "HS2022"}  # fmt: skip
+                "H4": "HS2012", "H5": "HS2017", "H6": "HS2022", "S1": "SITC Rev.1",
+                "S2": "SITC Rev.2", "S3": "SITC Rev.3", "S4": "SITC Rev.4",
+                "BE": "BEC"}  # fmt: skip
 _BACI_VINTAGE = re.compile(r"HS(92|96|02|07|12|17|22)")
 _YEAR = re.compile(r"[0-9]{4}")
 _UNKNOWN = "<unknown>"
@@ -140,18 +141,22 @@ class Loaded:
 
 @dataclass
 class _Raw:
-    """A file read as text: its name, digest, header and cells (``frame``, one row a line)."""
+    """A table read as text: its name, digest, header and cells (``frame``, one row a line).
 
-    path: Path
+    ``lines`` gives the file line (or sheet row) of each row of ``frame``, for messages.
+    """
+
+    name: str
     sha256: str
     header: list[str]
     frame: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     file_rows: int = 0
+    lines: list[int] = field(default_factory=list)
 
-    @property
-    def name(self) -> str:
-        return self.path.name
+    def line(self, index: int) -> int:
+        """Return the line of the file that holds row ``index`` of the frame."""
+        return self.lines[index] if index < len(self.lines) else index + 2
 
 
 @dataclass(frozen=True)
@@ -168,49 +173,111 @@ class Format:
 # --- Reading and country codes ------------------------------------------------------------
 
 
-def _read(path: Path) -> _Raw:
-    """Read a CSV download as text cells; a byte-order mark or Windows-1252 bytes are noted."""
-    name = str(path)
-    if not path.is_file():
-        raise DataError(Problem(name, None, None, "an existing file", "no such file"))
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    notes = []
-    if path.suffix == ".gz":
+# A header is looked for in the first rows: Excel exports put titles and units above it.
+_HEADER_SEARCH_ROWS = 20
+
+
+def _header_row(rows: list[list[str]]) -> int | None:
+    """Return the index of the header among the first rows: the first a format recognises."""
+    for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if _format_of([c.strip().lstrip("\ufeff") for c in row]) is not None:
+            return i
+    return None
+
+
+def _read(path: Path) -> list[_Raw]:
+    """Read a download as text cells, one :class:`_Raw` per table (file, sheet or member)."""
+    folder = f"{Path(path).parent}/"
+    return [_raw(table, table.name.removeprefix(folder)) for table in files.open_tables(Path(path))]
+
+
+# Plain UTF-8 CSV tables larger than this are parsed by pyarrow, column by column.
+COLUMNAR_BYTES = 2_000_000
+
+
+def _columnar(table: files.Table, short: str) -> _Raw | None:
+    """Read a large plain CSV table with pyarrow, every column as text; ``None`` if it cannot.
+
+    A file pyarrow refuses (a ragged row, say) is read by the strict reader instead, which
+    names the line.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    assert table.data is not None and table.text is not None
+    header = next(csv.reader([table.text.split("\n", 1)[0].rstrip("\r")]))
+    header = [c.strip() for c in header]
+    if _format_of(header) is None or len(set(header)) != len(header) or "" in header:
+        return None
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(table.data),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1,
+                                           block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )  # fmt: skip
+    except pa.ArrowInvalid:
+        return None
+    frame = arrow.to_pandas()
+    return _Raw(short, table.sha256, header, frame, list(table.notes), len(frame))
+
+
+def _raw(table: files.Table, short: str) -> _Raw:
+    """Turn one opened table into text cells under its header, with the line of each row.
+
+    Messages name the table by its full path; its provenance, by ``short`` (the file
+    name, with the archive member or sheet).
+    """
+    name = table.name
+    if table.data is not None and len(table.data) > COLUMNAR_BYTES:
+        fast = _columnar(table, short)
+        if fast is not None:
+            return fast
+    if table.rows is not None:
+        numbered = [(i + 1, [c.strip() for c in r]) for i, r in enumerate(table.rows) if any(r)]
+    else:
+        reader = csv.reader(io.StringIO(table.text, newline=""), delimiter=table.delimiter,
+                            strict=True)  # fmt: skip
+        numbered = []
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as err:
-            raise DataError(Problem(name, None, None, "a complete gzip file", str(err))) from None
-    # The Comtrade portal writes a byte-order mark; older archives are in Windows-1252.
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-        notes.append("byte-order mark removed")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="strict")
-        notes.append("decoded as Windows-1252 (not UTF-8)")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        rows = [row for row in reader if row]
-    except csv.Error as err:
-        raise DataError(Problem(name, reader.line_num, None, "well-formed CSV", str(err))) from None
-    if not rows:
+            for row in reader:
+                if any(c.strip() for c in row):
+                    numbered.append((reader.line_num, row))
+        except csv.Error as err:
+            raise DataError(
+                Problem(name, reader.line_num, None, "well-formed CSV", str(err))
+            ) from None
+    if not numbered:
         raise DataError(Problem(name, None, None, "a header row", "an empty file"))
-    header = [c.strip() for c in rows[0]]
+    notes = list(table.notes)
+    found = _header_row([r for _, r in numbered])
+    # No known header: the first row is shown to the user as the header that was not known.
+    at = found or 0
+    if at:
+        notes.append(f"{at} row(s) above the header (titles, units) skipped")
+    header = [c.strip().lstrip("\ufeff") for c in numbered[at][1]]
     # Some exports end every line with a comma: an unnamed last column, always blank.
     while header and header[-1] == "":
         header.pop()
-    body = [r[: len(header)] for r in rows[1:]]
+    body = numbered[at + 1 :]
     bad = [
-        Problem(name, i + 2, None, f"{len(header)} fields as in the header", str(len(r)))
-        for i, r in enumerate(rows[1:])
-        if len(r) < len(header) or any(c.strip() for c in r[len(header) :])
+        Problem(name, line, None, f"{len(header)} fields as in the header", str(len(r)))
+        for line, r in body
+        if found is not None
+        and (
+            (len(r) < len(header) and table.rows is None)
+            or any(c.strip() for c in r[len(header) :])
+        )
     ]
     if bad:
         raise DataError(bad)
-    frame = pd.DataFrame(body, columns=header, dtype="str").apply(lambda s: s.str.strip())
-    return _Raw(path, digest, header, frame, notes, len(frame))
+    # A worksheet row may stop at its last filled cell.
+    cells = [r[: len(header)] + [""] * (len(header) - len(r)) for _, r in body]
+    frame = pd.DataFrame(cells, columns=header, dtype="str").apply(lambda s: s.str.strip())
+    return _Raw(short, table.sha256, header, frame, notes, len(frame), [line for line, _ in body])
 
 
 @contextmanager
@@ -258,6 +325,35 @@ def _convert(values: Sequence[str], src: str) -> dict[str, str | None]:
         v: (c if isinstance(c, str) and c != _UNKNOWN else None)
         for v, c in zip(distinct, out, strict=True)
     }
+
+
+@cache
+def _comtrade_codes() -> dict[str, str]:
+    """Map UN Comtrade's and BACI's own numeric codes to ISO3 (``comtrade_country_codes``)."""
+    from analysis import data
+
+    table = data.load("comtrade_country_codes")
+    return dict(zip(table["code"], table["iso3"], strict=True))
+
+
+def _iso3(values: pd.Series, src: str) -> pd.Series:
+    """Convert a column of codes or names to ISO3, each distinct value once (blank if unknown).
+
+    Numeric codes (``src="UNcode"``) are read through the publishers' own codes first,
+    then as ISO 3166 numeric.
+    """
+    distinct = list(pd.unique(values))
+    mapping = _convert(distinct, "ISOnumeric" if src == "UNcode" else src)
+    if src == "UNcode":
+        mapping.update({v: _comtrade_codes()[v] for v in distinct if v in _comtrade_codes()})
+    # A dict lookup per distinct value, not a Python call per row.
+    return values.map({k: v or "" for k, v in mapping.items()}).fillna("").astype("str")
+
+
+def _names_iso3(values: pd.Series) -> pd.Series:
+    """Resolve a column of country codes or names, each distinct value once (kept if unknown)."""
+    mapping = {v: country_iso3(v) or v for v in pd.unique(values)}
+    return values.map(mapping)
 
 
 def country_iso3(code_or_name: str) -> str | None:
@@ -318,8 +414,8 @@ def _partners(
     an aggregate keeps the code it had in the file, or its name (``names``) if the code
     is blank (Comtrade gives "Other Asia, nes" no ISO code).
     """
-    iso = _convert(list(codes[~world]), src)
-    resolved = codes.map(lambda c: iso.get(c) or "")
+    iso = _convert(list(pd.unique(codes[~world])), src)
+    resolved = codes.map({k: v or "" for k, v in iso.items()}).fillna("").astype("str")
     kind = pd.Series("aggregate", index=codes.index, dtype="str")
     kind[resolved != ""] = "country"
     kind[world] = "world"
@@ -354,7 +450,7 @@ class _Steps:
         bad = values.isna() & (text != "") & self.keep
         if bad.any():
             raise DataError(
-                [Problem(self.raw.name, int(i) + 2, column, "a number (no separators)",
+                [Problem(self.raw.name, self.raw.line(int(i)), column, "a number (no separators)",
                          repr(self.raw.frame.at[i, column])) for i in bad[bad].index]
             )  # fmt: skip
         return values
@@ -366,7 +462,7 @@ class _Steps:
         bad = ~ok & self.keep
         if bad.any():
             raise DataError(
-                [Problem(self.raw.name, int(i) + 2, column, "a year (four digits)",
+                [Problem(self.raw.name, self.raw.line(int(i)), column, "a year (four digits)",
                          repr(text[i])) for i in bad[bad].index]
             )  # fmt: skip
         # Rows already dropped (monthly periods) get a placeholder year.
@@ -410,10 +506,15 @@ def _labels(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
     return tuple((k, n) for k, n in counts.items() if n)
 
 
-def _products(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Series, pd.Series]:
+def _products(
+    codes: pd.Series, *, width: int | None = None, classification: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Normalise product codes (``TOTAL``, HS digits) and classify them.
 
     ``width`` pads codes that lost their leading zero (BACI writes 10121 for 010121).
+    ``classification`` holds Comtrade's classification code of each row: codes of the
+    SITC (``S1`` … ``S4``) or BEC (``BE``) are kinds of their own (``sitc``, ``bec``),
+    never read as HS chapters.
     """
     text = codes.str.upper().replace({"ALL": TOTAL, "ALL PRODUCTS": TOTAL})
     if width is not None:
@@ -423,6 +524,11 @@ def _products(codes: pd.Series, *, width: int | None = None) -> tuple[pd.Series,
     kind[text.str.fullmatch(r"[0-9]{2,6}") & text.str.startswith(CONFIDENTIAL_CHAPTER)] = (
         "confidential"
     )
+    if classification is not None:
+        scheme = classification.str.upper()
+        coded = kind.isin(["hs", "confidential"])
+        kind[coded & scheme.str.match(r"S[1-4]$")] = "sitc"
+        kind[coded & scheme.str.match(r"BE")] = "bec"
     kind[text == TOTAL] = "total"
     return text, kind
 
@@ -465,12 +571,23 @@ def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     for col, total in (("partner2Code", "0"), ("motCode", "0"), ("customsCode", "C00")):
         if col in f.columns:
             steps.drop(~f[col].isin(["", total]), f"breakdown by {col} (totals kept)")
+    steps.drop(f["flowCode"].str.lower().isin(["dx", "fm"]), "domestic exports or foreign "
+               "imports (DX, FM): parts of exports and imports, which are kept whole")  # fmt: skip
     flow = _flows(steps, f["flowCode"], {"x": "export", "m": "import", "rx": "re-export",
                                          "rm": "re-import"}, "flowCode")  # fmt: skip
     world = f["partnerCode"].isin(["0"]) | f["partnerISO"].isin(["W00", WORLD])
     partner, kind = _partners(f["partnerISO"], world, names=f.get("partnerDesc"))
-    product, product_kind = _products(f["cmdCode"])
-    reporter = f["reporterISO"].map(lambda c: _convert([c], "ISO3").get(c) or c)
+    if "typeCode" in f.columns:
+        steps.drop(f["typeCode"] == "S", "services (typeCode S), not goods")
+    taiwan = f["partnerCode"].isin(TAIWAN_CODES) & ~world
+    partner = partner.mask(taiwan, "TWN")
+    kind = kind.mask(taiwan, "country")
+    if (taiwan & steps.keep).any():
+        steps.conversions.append(TAIWAN_NOTE.format(n=int((taiwan & steps.keep).sum())))
+    product, product_kind = _products(f["cmdCode"], classification=f.get("classificationCode"))
+    reporter = _iso3(f["reporterISO"], "ISO3")
+    reporter = reporter.where(reporter != "", f["reporterISO"])
+    reporter = reporter.mask(f.get("reporterCode", f["reporterISO"]).isin(TAIWAN_CODES), "TWN")
     unit = f.get("qtyUnitAbbr", pd.Series("", index=f.index))
     unit = unit.where(f.get("qtyUnitCode", pd.Series("", index=f.index)) != "-1", "")
     qty, qty_unit = _quantity(steps, "qty", unit, none_units=["N/A", "NA"])
@@ -483,24 +600,91 @@ def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     return steps.finish(table, FORMATS["comtrade_plus"], vintage, "US$")
 
 
+# Comtrade's flow labels and codes, in the classic and the new layouts; domestic exports
+# and foreign imports (DX, FM) are parts of exports and imports, which are kept whole.
+_COMTRADE_FLOWS = {"export": "export", "import": "import", "re-export": "re-export",
+                   "re-import": "re-import", "x": "export", "m": "import", "rx": "re-export",
+                   "rm": "re-import", "1": "import", "2": "export", "3": "re-export",
+                   "4": "re-import"}  # fmt: skip
+# Comtrade reports Taiwan as "Other Asia, nes" (code 490): the convention of UN statistics.
+TAIWAN_CODES = ("490", "S19")
+TAIWAN_NOTE = (
+    "{n} row(s) of Comtrade's 'Other Asia, nes' (code 490) read as Taiwan (TWN): UN "
+    "statistics report Taiwan, Province of China, under that name"
+)
+
+
+def _side(f: pd.DataFrame, side: str, steps: _Steps) -> tuple[pd.Series, pd.Series]:
+    """Resolve a reporter or partner column of a classic Comtrade file to ISO3 codes.
+
+    The ISO column is used when the file has one, else the numeric M49 code, else the
+    name. Returns the codes (blank when unknown) and the M49 codes (blank if absent).
+    """
+    codes = f.get(f"{side} Code", pd.Series("", index=f.index)).str.lstrip("0")
+    iso = f.get(f"{side} ISO", pd.Series("", index=f.index))
+    out = _iso3(iso.where(iso != "", ""), "ISO3") if f"{side} ISO" in f.columns else iso
+    numeric = _iso3(codes.where(codes != "", ""), "UNcode")
+    out = out.where(out != "", numeric)
+    if side in f.columns:
+        named = _iso3(f[side], "regex")
+        out = out.where(out != "", named)
+    return out, codes
+
+
 def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
-    """Load the classic Comtrade bulk CSV: values in US$ (``Trade Value (US$)``)."""
+    """Load a classic Comtrade CSV, long or short, with or without ISO columns (US$)."""
     f, steps = raw.frame, _Steps(raw)
+    missing = [s for s in ("Reporter", "Partner")
+               if not {f"{s} ISO", f"{s} Code", s} & set(f.columns)]  # fmt: skip
+    if missing:
+        raise DataError(
+            Problem(raw.name, 1, None, "the reporter and partner of each row (columns "
+                    "Reporter ISO, Reporter Code or Reporter; Partner ISO, Partner Code or "
+                    "Partner): download the file again with those columns", "no column for "
+                    + " or ".join(m.lower() for m in missing))
+        )  # fmt: skip
     if "Period" in f.columns:
         steps.drop(f["Period"].str.len() > 4, "monthly data (Period YYYYMM)")
     for col, total in (("2nd Partner Code", "0"), ("Mode of Transport Code", "0"),
                        ("Customs Proc. Code", "C00")):  # fmt: skip
         if col in f.columns:
             steps.drop(~f[col].isin(["", total]), f"breakdown by {col} (totals kept)")
-    flow = _flows(steps, f["Trade Flow"], {"export": "export", "import": "import",
-                                           "re-export": "re-export", "re-import": "re-import"},
-                  "Trade Flow")  # fmt: skip
-    world = f["Partner ISO"].isin([WORLD]) | f.get("Partner", pd.Series("", index=f.index)).eq(
-        "World"
-    )
-    partner, kind = _partners(f["Partner ISO"], world, names=f.get("Partner"))
-    product, product_kind = _products(f["Commodity Code"])
-    reporter = f["Reporter ISO"].map(lambda c: _convert([c], "ISO3").get(c) or c)
+    classification = f.get("Classification")
+    if classification is not None:
+        steps.drop(classification.str.upper().str.startswith("EB"),
+                   "services (EBOPS classification), not goods")  # fmt: skip
+    text = f["Trade Flow"].str.lower()
+    steps.drop(text.isin(["dx", "fm"]), "domestic exports or foreign imports (DX, FM): parts "
+               "of exports and imports, which are kept whole")  # fmt: skip
+    flow = _flows(steps, f["Trade Flow"], _COMTRADE_FLOWS, "Trade Flow")
+    reporter, _ = _side(f, "Reporter", steps)
+    partner_iso, partner_code = _side(f, "Partner", steps)
+    names = f.get("Partner", pd.Series("", index=f.index))
+    iso_col = f.get("Partner ISO", pd.Series("", index=f.index))
+    world = partner_code.eq("") & iso_col.isin([WORLD, "W00"]) | names.eq("World")
+    world |= f.get("Partner Code", pd.Series("x", index=f.index)).eq("0")
+    taiwan = partner_code.isin(TAIWAN_CODES) | names.eq("Other Asia, nes")
+    taiwan &= ~world
+    partner_iso = partner_iso.mask(taiwan, "TWN")
+    if (taiwan & steps.keep).any():
+        steps.conversions.append(TAIWAN_NOTE.format(n=int((taiwan & steps.keep).sum())))
+    reporter_taiwan = f.get("Reporter Code", pd.Series("", index=f.index)).isin(TAIWAN_CODES)
+    reporter = reporter.mask(reporter_taiwan | f.get("Reporter", names).eq("Other Asia, nes"),
+                             "TWN")  # fmt: skip
+    known = partner_iso != ""
+    kind = pd.Series("aggregate", index=f.index, dtype="str").mask(known, "country")
+    kind = kind.mask(world, "world")
+    kept = iso_col.where(iso_col != "", partner_code.where(partner_code != "", names))
+    partner = partner_iso.where(known, kept).where(~world, WORLD)
+    unknown_reporter = (reporter == "") & steps.keep
+    if unknown_reporter.any():
+        i = int(unknown_reporter[unknown_reporter].index[0])
+        column = next(c for c in ("Reporter ISO", "Reporter Code", "Reporter") if c in f.columns)
+        raise DataError(
+            Problem(raw.name, raw.line(i), column, "a reporter known by ISO3 code, UN M49 code "
+                    "or name", repr(f.at[i, column]))
+        )  # fmt: skip
+    product, product_kind = _products(f["Commodity Code"], classification=classification)
     unit = f.get("Qty Unit", pd.Series("", index=f.index))
     qty, qty_unit = _quantity(steps, "Qty", unit, none_units=["No Quantity"])
     table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
@@ -509,7 +693,7 @@ def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
                    quantity_unit=qty_unit, partner_kind=kind, product_kind=product_kind,
                    basis="reported")  # fmt: skip
     steps.drop(table["value_usd"].isna(), "blank Trade Value (US$)")
-    vintage = _vintage(f.get("Classification"))
+    vintage = _vintage(classification)
     return steps.finish(table, FORMATS["comtrade_classic"], vintage, "US$")
 
 
@@ -568,13 +752,58 @@ _SCALES = {"": 1.0, "0": 1.0, "units": 1.0, "3": 1e3, "thousands": 1e3, "6": 1e6
            "millions": 1e6, "9": 1e9, "billions": 1e9}  # fmt: skip
 
 
+_PERIOD = re.compile(r"([0-9]{4})(?:([MQ])([0-9]{1,2}))?")
+_PERIODS_IN_YEAR = {"M": 12, "Q": 4}
+
+
+def _annual(raw: _Raw, period: str, value: str) -> tuple[_Raw, Counter[str]]:
+    """Sum monthly or quarterly observations to calendar years where every period is there.
+
+    A year that lacks a month (or quarter) is not an annual figure: its observations are
+    left out, counted by reason. Annual rows pass unchanged.
+    """
+    f = raw.frame
+    parts = f[period].str.extract(_PERIOD.pattern + "$")
+    sub = parts[1].fillna("")
+    dropped: Counter[str] = Counter()
+    if not sub.ne("").any():
+        return raw, dropped
+    keys = [c for c in f.columns if c not in (period, value)]
+    annual = f[sub.eq("")]
+    subs = f[sub.ne("") & parts[0].notna()].assign(_year=parts[0], _kind=sub, _n=parts[2])
+    numbers = pd.to_numeric(subs[value].replace("", None), errors="coerce")
+    subs = subs.assign(_value=numbers)
+    group = [*keys, "_year", "_kind"]
+    counts = subs.groupby(group, sort=True, dropna=False).agg(
+        n=("_n", "nunique"), total=("_value", "sum"), rows=("_value", "size")
+    ).reset_index()  # fmt: skip
+    full = counts["n"] == counts["_kind"].map(_PERIODS_IN_YEAR)
+    for kind, word in (("M", "months"), ("Q", "quarters")):
+        short = counts[~full & counts["_kind"].eq(kind)]
+        if len(short):
+            dropped[f"{word} of an incomplete year (fewer than {_PERIODS_IN_YEAR[kind]} "
+                    f"{word}: not an annual figure)"] += int(short["rows"].sum())  # fmt: skip
+    summed = counts[full].rename(columns={"_year": period}).assign(
+        **{value: lambda d: d["total"].map(repr)}
+    )[[*keys, period, value]]  # fmt: skip
+    frame = pd.concat([annual, summed], ignore_index=True)
+    note = (f"{int(counts.loc[full, 'rows'].sum())} monthly or quarterly observations summed "
+            f"to {int(full.sum())} calendar-year values")  # fmt: skip
+    lines = [raw.line(int(i)) for i in annual.index] + [0] * len(summed)
+    return replace(raw, frame=frame, notes=[*raw.notes, note], lines=lines), dropped
+
+
 def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
-    """Load IMF trade by partner (DOTS/IMTS): exports FOB and imports CIF, annual rows."""
+    """Load IMF trade by partner (DOTS/IMTS): exports FOB and imports CIF, annual rows.
+
+    Monthly (``2019M01`` or ``2019M1``) and quarterly (``2019Q1``) observations are summed
+    to calendar years where the year is complete (:func:`_annual`).
+    """
     f = raw.frame
     sdmx = "OBS_VALUE" in f.columns
     if not sdmx and "Time Period" not in f.columns:
-        years = [c for c in f.columns if _YEAR.fullmatch(c)]
-        keys = [c for c in f.columns if not _YEAR.fullmatch(c)]
+        years = [c for c in f.columns if _PERIOD.fullmatch(c)]
+        keys = [c for c in f.columns if not _PERIOD.fullmatch(c)]
         values = f["Attribute"] == "Value"
         f = f[values].melt(keys, years, "Time Period", "Value")
         f = f[f["Value"] != ""].reset_index(drop=True)
@@ -582,8 +811,12 @@ def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             f"wide layout: {int(values.sum())} Value rows × {len(years)} years reshaped to "
             f"{len(f)} observations ({int((~values).sum())} Status rows read as notes)"
         )
-        raw = replace(raw, frame=f, notes=[*raw.notes, note])
+        raw = replace(raw, frame=f, notes=[*raw.notes, note], lines=[])
+    period_col, value_col = ("TIME_PERIOD", "OBS_VALUE") if sdmx else ("Time Period", "Value")
+    raw, partial = _annual(raw, period_col, value_col)
+    f = raw.frame
     steps = _Steps(raw)
+    steps.dropped.update(partial)
     col = dict(
         zip(("country", "partner", "partner_name", "indicator", "period", "value"),
             ("COUNTRY", "COUNTERPART_COUNTRY", "COUNTERPART_COUNTRY", "INDICATOR",
@@ -591,18 +824,18 @@ def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             ("Country Name", "Counterpart Country Code", "Counterpart Country Name",
              "Indicator Code", "Time Period", "Value"), strict=True)
     )  # fmt: skip
-    steps.drop(~f[col["period"]].str.fullmatch(_YEAR.pattern), "monthly or quarterly period")
+    steps.drop(~f[col["period"]].str.fullmatch(_YEAR.pattern), "a period that is not a year")
     indicator = f[col["indicator"]].str.upper()
     for code in sorted(set(indicator[~indicator.isin(list(_IMF_FLOWS)) & steps.keep])):
         steps.drop(indicator == code, f"indicator {code} (only exports FOB and imports CIF kept)")
     flow = indicator.map(_IMF_FLOWS).fillna("")
     if sdmx:
-        reporter = f[col["country"]].map(lambda c: country_iso3(c) or c)
+        reporter = _names_iso3(f[col["country"]])
         world = f[col["partner"]].isin(["G001", "W00", "1", "001", WORLD, "World"])
         partner, kind = _partners(f[col["partner"]], world)
     else:
         # IMF country codes (534, for instance) are not ISO codes: the names are resolved instead.
-        reporter = f[col["country"]].map(lambda c: country_iso3(c) or c)
+        reporter = _names_iso3(f[col["country"]])
         world = f[col["partner_name"]].eq("World") | f[col["partner"]].isin(["1", "001"])
         partner, kind = _partners(f[col["partner_name"]], world, src="regex")
     scale_col = next((c for c in ("UNIT_MULT", "SCALE") if c in f.columns), None)
@@ -625,29 +858,55 @@ def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     return steps.finish(table, fmt, "not applicable (all products)", unit)
 
 
+_WITS_VALUES = ("TradeValue in 1000 USD", "Trade Value 1000USD")
+
+
+def _wits_country(f: pd.DataFrame, side: str) -> tuple[pd.Series, pd.Series]:
+    """Resolve a WITS reporter or partner: ISO3 column, else numeric code, else name.
+
+    Returns the ISO3 codes (blank when unknown) and the text the file gave (for labels).
+    """
+    blank = pd.Series("", index=f.index)
+    given = blank
+    out = blank
+    for col, src in ((f"{side}ISO3", "ISO3"), (f"{side}Code", "UNcode"),
+                     (f"{side}Name", "regex"), (side, "regex")):  # fmt: skip
+        if col in f.columns:
+            values = f[col].str.lstrip("0") if src == "UNcode" else f[col]
+            out = out.where(out != "", _iso3(values, src))
+            given = given.where(given != "", f[col])
+    return out, given
+
+
 def _wits_raw(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
-    """Load WITS trade data: values in thousand US$, net weight or quantity beside them."""
+    """Load WITS trade data (bulk or query layout): thousand US$, quantity beside them."""
     f, steps = raw.frame, _Steps(raw)
-    flow = _flows(steps, f["TradeFlowName"], {"export": "export", "import": "import",
-                                              "gross exports": "export",
-                                              "gross imports": "import",
-                                              "re-export": "re-export",
-                                              "re-import": "re-import"},
-                  "TradeFlowName")  # fmt: skip
-    world = f["PartnerISO3"].isin([WORLD]) | f.get("PartnerName", f["PartnerISO3"]).eq("World")
-    partner, kind = _partners(f["PartnerISO3"], world)
-    product, product_kind = _products(f["ProductCode"])
-    reporter = f["ReporterISO3"].map(lambda c: _convert([c], "ISO3").get(c) or c)
-    unit_col = next((c for c in ("QtyUnit", "QuantityToken") if c in f.columns), None)
+    flow_col = "TradeFlowName" if "TradeFlowName" in f.columns else "TradeFlow"
+    flow = _flows(steps, f[flow_col], {"export": "export", "import": "import",
+                                       "gross exports": "export", "gross imports": "import",
+                                       "re-export": "re-export", "re-import": "re-import"},
+                  flow_col)  # fmt: skip
+    partner_iso, partner_given = _wits_country(f, "Partner")
+    world = partner_given.isin([WORLD, "World", "000"]) | partner_iso.eq(WORLD)
+    known = partner_iso != ""
+    kind = pd.Series("aggregate", index=f.index, dtype="str").mask(known, "country")
+    kind = kind.mask(world, "world")
+    partner = partner_iso.where(known, partner_given).where(~world, WORLD)
+    product, product_kind = _products(f["ProductCode"], classification=f.get("Nomenclature"))
+    reporter, reporter_given = _wits_country(f, "Reporter")
+    reporter = reporter.where(reporter != "", reporter_given)
+    unit_col = next((c for c in ("QtyUnit", "QuantityToken", "Quantity Unit") if c in f.columns),
+                    None)  # fmt: skip
     unit = f[unit_col] if unit_col else None
     qty, qty_unit = _quantity(steps, "Quantity", unit, none_units=["N.Q.", "NQ"])
-    value = steps.number("TradeValue in 1000 USD") * 1000
-    steps.conversions.append("TradeValue in 1000 USD × 1000 = US$")
+    value_col = next(c for c in _WITS_VALUES if c in f.columns)
+    value = steps.number(value_col) * 1000
+    steps.conversions.append(f"{value_col} × 1000 = US$")
     table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
                    year=steps.year("Year"), flow=flow, value_usd=value, quantity=qty,
                    quantity_unit=qty_unit, partner_kind=kind, product_kind=product_kind,
                    basis="reported")  # fmt: skip
-    steps.drop(table["value_usd"].isna(), "blank TradeValue")
+    steps.drop(table["value_usd"].isna(), "blank trade value")
     vintage = _vintage(f.get("Nomenclature"))
     return steps.finish(table, FORMATS["wits_raw"], vintage, "thousand US$")
 
@@ -676,7 +935,7 @@ def _wits_summary(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     for name in sorted(set(f["Indicator"]) - set(_WITS_INDICATORS)):
         steps.drop(f["Indicator"] == name, f"indicator {name!r} (only trade values kept)")
     flow = f["Indicator"].map(_WITS_INDICATORS).fillna("")
-    reporter = f["Reporter Name"].map(lambda c: country_iso3(c) or c)
+    reporter = _names_iso3(f["Reporter Name"])
     world = f["Partner Name"].eq("World")
     partner, kind = _partners(f["Partner Name"], world, src="regex")
     group = f.get("Product Group", pd.Series("All Products", index=f.index))
@@ -697,13 +956,14 @@ FORMATS: dict[str, Format] = {
         Format("comtrade_plus", "UN Comtrade", ("refYear", "reporterISO", "partnerISO",
                "partnerCode", "flowCode", "cmdCode", "primaryValue"), _comtrade_plus,
                "UN Comtrade data portal / API CSV"),
-        Format("comtrade_classic", "UN Comtrade", ("Year", "Trade Flow", "Reporter ISO",
-               "Partner ISO", "Commodity Code", "Trade Value (US$)"), _comtrade_classic,
-               "UN Comtrade classic bulk CSV"),
+        Format("comtrade_classic", "UN Comtrade", ("Year", "Trade Flow", "Commodity Code",
+               "Trade Value (US$)"), _comtrade_classic,
+               "UN Comtrade classic CSV, long or short (reporter and partner by ISO3, M49 "
+               "code or name)"),
         Format("baci", "CEPII BACI", ("t", "i", "j", "k", "v", "q"), _baci,
                "CEPII BACI (values in thousand US$)"),
-        Format("baci_countries", "CEPII BACI", ("country_code", "country_name"), None,
-               "BACI country codes (country_codes_V*.csv)"),
+        Format("baci_countries", "CEPII BACI", ("country_code",), None,
+               "BACI country codes (country_codes_V*.csv, any release)"),
         Format("baci_products", "CEPII BACI", ("code", "description"), None,
                "BACI product codes (product_codes_HS*_V*.csv)"),
         Format("imf_dots", "IMF", ("Country Name", "Indicator Code",
@@ -711,9 +971,9 @@ FORMATS: dict[str, Format] = {
                "IMF DOTS/IMTS CSV, long (Time Period, Value) or wide (years, Attribute)"),
         Format("imf_sdmx", "IMF", ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY",
                "TIME_PERIOD", "OBS_VALUE"), _imf, "IMF IMTS SDMX-CSV"),
-        Format("wits_raw", "World Bank WITS", ("ReporterISO3", "PartnerISO3", "ProductCode",
-               "Year", "TradeFlowName", "TradeValue in 1000 USD"), _wits_raw,
-               "WITS trade data (thousand US$)"),
+        Format("wits_raw", "World Bank WITS", ("ProductCode", "Year"), _wits_raw,
+               "WITS trade data, bulk or query layout (ProductCode, Year, a trade flow, "
+               "TradeValue in 1000 USD; countries by ISO3, code or name)"),
         Format("wits_summary", "World Bank WITS", ("Reporter Name", "Partner Name"),
                _wits_summary, "WITS trade by partner (Export/Import (US$ Thousand))"),
     )
@@ -730,6 +990,10 @@ def _format_of(header: Sequence[str]) -> Format | None:
             ):
                 continue
             if fmt.name == "baci_countries" and not present & {"country_iso3", "iso_3digit_alpha"}:
+                continue
+            if fmt.name == "wits_raw" and not (
+                present & set(_WITS_VALUES) and present & {"TradeFlowName", "TradeFlow"}
+            ):
                 continue
             if fmt.name == "imf_dots" and not ("Time Period" in present or "Attribute" in present):
                 continue
@@ -816,8 +1080,8 @@ def load_files(paths: Sequence[Path]) -> list[Loaded]:
     DataError
         If a file is unreadable, of an unknown format or malformed.
     """
-    raws = [_read(Path(p)) for p in paths]
-    formats = [detect(r.header, file=str(r.path)) for r in raws]
+    raws = [raw for p in paths for raw in _read(Path(p))]
+    formats = [detect(r.header, file=r.name) for r in raws]
     companions = [r for r, f in zip(raws, formats, strict=True) if f.loader is None]
     return [
         f.loader(r, companions) for r, f in zip(raws, formats, strict=True) if f.loader is not None

@@ -101,11 +101,13 @@ def test_comtrade_plus_keeps_world_aggregates_reflows_and_confidential_labelled(
     assert kor.set_index("flow").loc["export", "value_usd"] == 6.73e9
 
 
-def test_comtrade_classic_names_a_partner_without_iso_code():
+def test_comtrade_classic_reads_other_asia_nes_as_taiwan_and_says_so():
     x = load("comtrade_classic_IND_KOR_2019-2020.csv")
     t = x.table
     assert x.provenance.hs_vintage == "HS2017" and x.provenance.dropped == ()
-    assert "Other Asia, nes" in set(t.loc[t["partner_kind"] == "aggregate", "partner_iso3"])
+    # "Other Asia, nes" has no ISO code in the file: UN statistics' name for Taiwan.
+    assert "TWN" in set(t.loc[t["partner_kind"] == "country", "partner_iso3"])
+    assert any("read as Taiwan (TWN)" in c for c in x.provenance.conversions)
     assert t.loc[t["product"] == "9999", "product_kind"].tolist() == ["confidential"]
     assert {"KOR", "IND"} <= set(t["reporter_iso3"])
     unitless = t[t["quantity"].notna() & (t["quantity_unit"] == "")]
@@ -138,7 +140,7 @@ def test_imf_keeps_exports_fob_and_imports_cif_of_annual_periods():
     assert reasons(p.dropped) == {
         "indicator TBG_USD (only exports FOB and imports CIF kept)": 1,
         "indicator TMG_FOB_USD (only exports FOB and imports CIF kept)": 1,
-        "monthly or quarterly period": 1,
+        "months of an incomplete year (fewer than 12 months: not an annual figure)": 1,
     }
     assert set(t["reporter_iso3"]) == {"IND", "KOR"}
     aggregates = set(t.loc[t["partner_kind"] == "aggregate", "partner_iso3"])

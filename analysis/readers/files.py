@@ -1,0 +1,343 @@
+"""Open trade downloads as people have them: CSV, TSV, Excel, zip and gzip, in any encoding.
+
+A download is recognised by its bytes, not its name: a zip archive (BACI ships its year
+files and code lists in one; each member is read in place, never unpacked to disk), an
+Excel workbook (``.xlsx``, read here from its XML: each sheet a table), a gzip file, or
+text. Text is decoded as UTF-8 (with or without a byte-order mark), UTF-16 (with a mark,
+or without one when every other byte is zero) or, failing UTF-8, Windows-1252; the field
+separator (comma, tab or semicolon) is read from the first line. Each step that changes
+the bytes is noted, for the file's provenance.
+
+An Excel 97–2003 workbook (``.xls``), a file of another kind, or bytes no encoding reads
+stop with a message that names the file and says what would work instead.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from analysis.errors import DataError, Problem
+
+__all__ = ["Table", "open_tables"]
+
+_ZIP = b"PK\x03\x04"
+_GZIP = b"\x1f\x8b"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Members of an archive that are documentation, not data (BACI ships a Readme.txt).
+_DOCUMENTATION = re.compile(r"(?i)(^|/)(readme|licen[cs]e|notes?)[^/]*\.(txt|md|pdf|html?)$")
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".gz")
+
+
+@dataclass
+class Table:
+    """One table of a download: a text file, or one sheet of a workbook.
+
+    ``text`` holds a decoded text file (``delimiter`` its separator); ``rows`` holds the
+    cells of a worksheet. ``name`` is what messages call it (``archive.zip:member.csv``,
+    ``book.xlsx[Sheet]``), ``sha256`` the digest of the file as given, ``data`` the raw
+    bytes of a text member (for a columnar reader).
+    """
+
+    name: str
+    sha256: str
+    text: str | None = None
+    delimiter: str = ","
+    rows: list[list[str]] | None = None
+    notes: list[str] = field(default_factory=list)
+    data: bytes | None = None
+
+
+def _refuse(name: str, expected: str, found: str) -> DataError:
+    return DataError(Problem(name, None, None, expected, found))
+
+
+def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
+    """Decode a text download and say how, refusing bytes that no supported encoding reads.
+
+    Parameters
+    ----------
+    raw
+        The file's bytes.
+    name
+        The file's name, for messages.
+
+    Returns
+    -------
+    text, notes
+        The text, and what was done (``byte-order mark removed``, ``decoded as …``).
+
+    Raises
+    ------
+    DataError
+        If the bytes are neither UTF-8, UTF-16 nor Windows-1252 text; the message gives
+        the line of the first byte that cannot be read.
+
+    Examples
+    --------
+    >>> decode("Côte d'Ivoire".encode("cp1252"), "f.csv")
+    ("Côte d'Ivoire", ['decoded as Windows-1252 (not UTF-8)'])
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _utf8(raw[3:], name), ["byte-order mark removed"]
+    for mark, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(mark):
+            return _utf16(raw[2:], codec, name), [f"decoded as UTF-16 ({codec[-2:].upper()})"]
+    head = raw[:4000]
+    # UTF-16 without a mark: ASCII text with a zero byte beside every character.
+    if len(head) >= 4 and head[1::2].count(0) > 0.9 * len(head[1::2]):
+        return _utf16(raw, "utf-16-le", name), ["decoded as UTF-16 (LE, no byte-order mark)"]
+    if len(head) >= 4 and head[0::2].count(0) > 0.9 * len(head[0::2]):
+        return _utf16(raw, "utf-16-be", name), ["decoded as UTF-16 (BE, no byte-order mark)"]
+    if b"\x00" in head:
+        raise _refuse(name, "a text file (CSV or TSV), an Excel .xlsx workbook, a zip or a "
+                      "gzip file", "binary data (zero bytes) of another kind")  # fmt: skip
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), ["decoded as Windows-1252 (not UTF-8)"]
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(
+            Problem(name, line, None, "text in UTF-8, UTF-16 or Windows-1252",
+                    f"byte 0x{raw[err.start]:02x} at offset {err.start}, which none of them "
+                    "reads: save the file as UTF-8 CSV")
+        ) from None  # fmt: skip
+
+
+def _utf8(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError(
+            Problem(name, line, None, "UTF-8 text after the UTF-8 byte-order mark",
+                    f"byte 0x{raw[err.start]:02x} at offset {err.start + 3}")
+        ) from None  # fmt: skip
+
+
+def _utf16(raw: bytes, codec: str, name: str) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError as err:
+        found = f"a broken character at byte {err.start}"
+        raise _refuse(name, f"{codec.upper()} text", found) from None
+
+
+def delimiter(text: str) -> str:
+    r"""Return the field separator of a text table: the commonest of ``,``, tab and ``;``.
+
+    Parameters
+    ----------
+    text
+        The decoded file (its first line is read).
+
+    Returns
+    -------
+    str
+        The separator; a comma when the first line has none.
+
+    Examples
+    --------
+    >>> delimiter("Year\tReporter\tValue\n"), delimiter("a;b;c"), delimiter("a,b")
+    ('\t', ';', ',')
+    """
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda sep: (counts[sep], sep == ","))
+    return best if counts[best] else ","
+
+
+def _text_table(name: str, sha256: str, raw: bytes, notes: list[str]) -> Table:
+    text, decoded = decode(raw, name)
+    sep = delimiter(text)
+    word = "tabs" if sep == "\t" else repr(sep)
+    more = [] if sep == "," else [f"fields separated by {word}"]
+    # The raw bytes go with plain UTF-8 text only: a columnar reader takes them as they are.
+    data = raw if not decoded and sep == "," else None
+    return Table(name, sha256, text=text, delimiter=sep, notes=[*notes, *decoded, *more],
+                 data=data)  # fmt: skip
+
+
+def _cell_text(cell: ET.Element, shared: list[str]) -> str:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+    value = cell.find(f"{_MAIN}v")
+    text = "" if value is None or value.text is None else value.text
+    if kind == "s" and text:
+        return shared[int(text)]
+    if kind == "b":
+        return "TRUE" if text == "1" else "FALSE"
+    if kind == "n" and text:
+        # Numbers as Excel stores them: 2019 rather than 2019.0, full precision otherwise.
+        number = float(text)
+        return str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+    return text
+
+
+def _column_index(ref: str) -> int:
+    letters = re.match(r"[A-Z]+", ref)
+    index = 0
+    for ch in letters.group(0) if letters else "A":
+        index = index * 26 + ord(ch) - ord("A") + 1
+    return index - 1
+
+
+def xlsx_sheets(raw: bytes, name: str) -> Iterator[tuple[str, list[list[str]]]]:
+    """Read each worksheet of an ``.xlsx`` workbook as rows of text cells.
+
+    Parameters
+    ----------
+    raw
+        The workbook's bytes.
+    name
+        Its name, for messages.
+
+    Yields
+    ------
+    sheet, rows
+        The sheet's name and its rows (cells as text, blank rows kept as ``[]``, short
+        rows not padded); formulas give their stored value.
+
+    Raises
+    ------
+    DataError
+        If the file is not a readable workbook.
+    """
+    try:
+        book = zipfile.ZipFile(io.BytesIO(raw))
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in book.namelist():
+            root = ET.fromstring(book.read("xl/sharedStrings.xml"))
+            shared = ["".join(t.text or "" for t in si.iter(f"{_MAIN}t"))
+                      for si in root.iter(f"{_MAIN}si")]  # fmt: skip
+        workbook = ET.fromstring(book.read("xl/workbook.xml"))
+        rels = ET.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+        for sheet in workbook.iter(f"{_MAIN}sheet"):
+            target = targets[sheet.get(f"{_REL}id")].lstrip("/")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            root = ET.fromstring(book.read(path))
+            rows: list[list[str]] = []
+            for row in root.iter(f"{_MAIN}row"):
+                number = int(row.get("r", len(rows) + 1))
+                while len(rows) < number - 1:
+                    rows.append([])
+                cells: list[str] = []
+                for cell in row.iter(f"{_MAIN}c"):
+                    at = _column_index(cell.get("r", "")) if cell.get("r") else len(cells)
+                    cells.extend([""] * (at - len(cells)))
+                    cells.append(_cell_text(cell, shared))
+                rows.append(cells)
+            yield sheet.get("name", "sheet"), rows
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as err:
+        found = f"a damaged workbook ({err})"
+        raise _refuse(name, "an Excel workbook (.xlsx) that opens", found) from None
+
+
+def _is_workbook(raw: bytes) -> bool:
+    try:
+        return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(raw)).namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _tables(raw: bytes, name: str, sha256: str, notes: list[str], depth: int) -> list[Table]:
+    """Return the tables of one file or archive member, recursing into archives."""
+    if raw.startswith(_OLE):
+        raise _refuse(name, "a CSV file or an Excel .xlsx workbook",
+                      "an Excel 97–2003 workbook (.xls), which is not read: open it and save "
+                      "it as .xlsx or CSV")  # fmt: skip
+    if raw.startswith(_ZIP):
+        if _is_workbook(raw):
+            sheets = [(s, rows) for s, rows in xlsx_sheets(raw, name) if any(rows)]
+            return [Table(f"{name}[{s}]", sha256, rows=rows, notes=[*notes, f"Excel sheet {s!r}"])
+                    for s, rows in sheets]  # fmt: skip
+        if depth > 1:
+            raise _refuse(name, "an archive of data files", "an archive inside an archive")
+        return _archive(raw, name, sha256, notes, depth)
+    if raw.startswith(_GZIP):
+        try:
+            inner = gzip.decompress(raw)
+        except (OSError, EOFError) as err:
+            raise _refuse(name, "a complete gzip file", str(err)) from None
+        return _tables(inner, name, sha256, [*notes, "gzip decompressed"], depth + 1)
+    if not raw.strip():
+        raise _refuse(name, "a header row", "an empty file")
+    return [_text_table(name, sha256, raw, notes)]
+
+
+def _archive(raw: bytes, name: str, sha256: str, notes: list[str], depth: int) -> list[Table]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except zipfile.BadZipFile as err:
+        raise _refuse(name, "a complete zip archive", str(err)) from None
+    tables: list[Table] = []
+    skipped = []
+    for member in sorted(members, key=lambda m: m.filename):
+        base = member.filename.rsplit("/", 1)[-1]
+        if base.startswith(".") or "__MACOSX" in member.filename:
+            continue
+        if _DOCUMENTATION.search(member.filename) or not base.lower().endswith(_DATA_SUFFIXES):
+            skipped.append(member.filename)
+            continue
+        note = f"read in place from the zip archive {Path(name).name}"
+        tables += _tables(archive.read(member), f"{name}:{member.filename}", sha256,
+                          [*notes, note], depth + 1)  # fmt: skip
+    if not tables:
+        listed = ", ".join(m.filename for m in members[:8]) or "nothing"
+        raise _refuse(name, "a zip archive holding CSV, TSV or .xlsx files", listed)
+    if skipped:
+        tables[0].notes.append(f"archive members not read (not data): {', '.join(skipped)}")
+    return tables
+
+
+def open_tables(path: Path) -> list[Table]:
+    r"""Open a download and return its tables: one per text file, worksheet or archive member.
+
+    Parameters
+    ----------
+    path
+        The file, of any supported kind whatever its name.
+
+    Returns
+    -------
+    list of Table
+        The tables, in archive order; each names where it comes from.
+
+    Raises
+    ------
+    DataError
+        If the file does not exist, is empty, or is of a kind not read (the message says
+        which kinds are).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.tsv"
+    >>> _ = f.write_bytes("Year\tValue\n2020\t1\n".encode("utf-16"))
+    >>> t = open_tables(f)[0]
+    >>> t.delimiter, t.notes
+    ('\t', ['decoded as UTF-16 (LE)', 'fields separated by tabs'])
+    """
+    name = str(path)
+    if path.is_dir():
+        raise _refuse(name, "a file", "a folder")
+    if not path.is_file():
+        raise _refuse(name, "an existing file", "no such file")
+    raw = path.read_bytes()
+    return _tables(raw, name, hashlib.sha256(raw).hexdigest(), [], 0)
