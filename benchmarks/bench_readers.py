@@ -77,9 +77,12 @@ def baci_files(rows: int) -> tuple[Path, Path, Path]:
             pacsv.write_csv(table, out, pacsv.WriteOptions(include_header=False,
                                                          quoting_style="none"))  # fmt: skip
         codes = sorted(set(table.column("i").to_pylist()) | set(table.column("j").to_pylist()))
-        # Each numeric code gets an ISO3-like code of its own ("X" and three digits).
+        # Each numeric code stands for a real country, as in BACI's own code file.
+        from analysis import data
+
+        iso3 = sorted(data.load("country_codes")["iso3"])
         lines = ["country_code,country_name,country_iso2,country_iso3"]
-        lines += [f"{c},Country {c},X{c % 10},X{c:03d}"[:80] for c in codes]
+        lines += [f"{c},Country {c},{iso3[n][:2]},{iso3[n]}" for n, c in enumerate(codes)]
         codes_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
             z.write(csv_path, csv_path.name)

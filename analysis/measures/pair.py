@@ -445,6 +445,29 @@ def products_covered(pair: Pair) -> str:
     return f"{len(codes)} {scheme} codes ({shown})"
 
 
+def product_groups(pair: Pair) -> str:
+    """Name the product groups :func:`chapters` gives: HS chapters, or SITC or BEC codes.
+
+    Parameters
+    ----------
+    pair
+        The pair.
+
+    Returns
+    -------
+    str
+        ``"HS chapter"``, ``"SITC code"`` or ``"BEC code"`` (singular).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"flow": ["export"], "product_kind": ["sitc"], "product": ["75"]})
+    >>> product_groups(Pair("CHN", "JPN", (2014, 2014), rows, rows, ()))
+    'SITC code'
+    """
+    kinds = set(pair.views["product_kind"])
+    return "SITC code" if "sitc" in kinds else "BEC code" if "bec" in kinds else "HS chapter"
+
+
 def by_year(pair: Pair) -> pd.DataFrame:
     """Return the reporter's exports to and imports from the partner, year by year.
 
@@ -586,7 +609,11 @@ def ranking(pair: Pair, *, n: int = 10) -> tuple[int | None, pd.DataFrame]:
 
 
 def chapters(pair: Pair, *, labels: pd.DataFrame | None = None) -> tuple[int | None, pd.DataFrame]:
-    """Return trade by HS chapter in the latest year with product detail, each way.
+    """Return trade by product group in the latest year with product detail, each way.
+
+    HS files are grouped by chapter and labelled from ``labels``; SITC and BEC files by
+    their coarsest codes, labelled with the file's own names for them (Comtrade's
+    ``Commodity``), never with HS chapter names.
 
     Parameters
     ----------
@@ -600,30 +627,37 @@ def chapters(pair: Pair, *, labels: pd.DataFrame | None = None) -> tuple[int | N
     -------
     tuple
         The year (``None`` when no file has product detail for the pair) and a table
-        ``flow``, ``hs2``, ``label``, ``value_usd``, ``share`` (of the flow), ``source_id``,
-        largest first within each flow.
+        ``flow``, ``hs2`` (the group's code: an HS chapter, or an SITC or BEC code),
+        ``label``, ``value_usd``, ``share`` (of the flow), ``source_id``, largest first
+        within each flow.
     """
-    views = pair.views[pair.views["product_kind"].isin(["hs", "confidential"])
+    views = pair.views[pair.views["product_kind"].isin(PRODUCT_KINDS)
                        & (pair.views["view"] != "mirror")]  # fmt: skip
     if views.empty:
         return None, pd.DataFrame()
     year = int(views["year"].max())
     views = views[views["year"] == year]
     order = {p.file: i for i, p in enumerate(pair.provenance)}
+    own = {p.file: dict(p.product_labels) for p in pair.provenance}
     parts = []
     for flow, part in views.groupby("flow", sort=True):
         part = part[part["file"].map(order) == part["file"].map(order).min()]
         level = part["product"].str.len()
         part = part[level == level.min()]
-        chapter = part.assign(hs2=part["product"].str[:2])
+        hs = part["product_kind"].isin(["hs", "confidential"]).all()
+        chapter = part.assign(hs2=part["product"].str[:2] if hs else part["product"])
         sums = chapter.groupby("hs2", as_index=False)["value_usd"].sum()
+        file = part["file"].iloc[0]
         sums = sums.assign(flow=flow, share=sums["value_usd"] / sums["value_usd"].sum(),
-                           source_id=part["file"].iloc[0])  # fmt: skip
+                           source_id=file, hs=hs)  # fmt: skip
         parts.append(sums.sort_values(["value_usd", "hs2"], ascending=[False, True]))
     out = pd.concat(parts, ignore_index=True)
     names = {} if labels is None else dict(zip(labels["hs2"], labels["chapter_label"], strict=True))
     names["99"] = "Confidential or not specified"
-    out["label"] = [f"{c} {names.get(c, '')}".strip() for c in out["hs2"]]
+    out["label"] = [
+        f"{c} {names.get(c, '') if hs else own[f].get(c, '')}".strip()
+        for c, hs, f in zip(out["hs2"], out["hs"], out["source_id"], strict=True)
+    ]
     return year, out[["flow", "hs2", "label", "value_usd", "share", "source_id"]]
 
 

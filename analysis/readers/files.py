@@ -45,8 +45,9 @@ class Table:
 
     ``text`` holds a decoded text file (``delimiter`` its separator); ``rows`` holds the
     cells of a worksheet. ``name`` is what messages call it (``archive.zip:member.csv``,
-    ``book.xlsx[Sheet]``), ``sha256`` the digest of the file as given, ``data`` the raw
-    bytes of a text member (for a columnar reader).
+    ``book.xlsx[Sheet]``), ``sha256`` the digest of the file as given. A large plain
+    CSV file keeps its bytes in ``data`` and only its first line in ``header_line``, for a
+    columnar reader; :meth:`decoded` gives its text when a strict reader needs it.
     """
 
     name: str
@@ -56,6 +57,15 @@ class Table:
     rows: list[list[str]] | None = None
     notes: list[str] = field(default_factory=list)
     data: bytes | None = None
+    header_line: str | None = None
+
+    def decoded(self) -> str:
+        """Return the table's text, decoding a large file's bytes now if they were kept."""
+        if self.text is None and self.data is not None:
+            self.text, notes = decode(self.data, self.name)
+            self.notes += notes
+            self.delimiter = delimiter(self.text)
+        return self.text or ""
 
 
 def _refuse(name: str, expected: str, found: str) -> DataError:
@@ -160,15 +170,24 @@ def delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+# A text file larger than this whose first bytes are plain UTF-8 is handed to a columnar
+# reader as bytes (which checks the encoding itself), not decoded here as one string.
+LARGE_BYTES = 2_000_000
+
+
 def _text_table(name: str, sha256: str, raw: bytes, notes: list[str]) -> Table:
+    if len(raw) > LARGE_BYTES and not raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        head = raw[:65536]
+        first = head.split(b"\n", 1)[0]
+        if b"\x00" not in head and first.isascii() and b"\t" not in first and b";" not in first:
+            # Only the header is decoded now; the strict reader decodes the rest if needed.
+            return Table(name, sha256, text=None, notes=list(notes), data=raw,
+                         header_line=first.decode("ascii").rstrip("\r"))  # fmt: skip
     text, decoded = decode(raw, name)
     sep = delimiter(text)
     word = "tabs" if sep == "\t" else repr(sep)
     more = [] if sep == "," else [f"fields separated by {word}"]
-    # The raw bytes go with plain UTF-8 text only: a columnar reader takes them as they are.
-    data = raw if not decoded and sep == "," else None
-    return Table(name, sha256, text=text, delimiter=sep, notes=[*notes, *decoded, *more],
-                 data=data)  # fmt: skip
+    return Table(name, sha256, text=text, delimiter=sep, notes=[*notes, *decoded, *more])
 
 
 def _cell_text(cell: ET.Element, shared: list[str]) -> str:

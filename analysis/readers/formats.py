@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError, Problem
@@ -105,6 +106,8 @@ class Provenance:
     rows_out: int = 0
     dropped: tuple[tuple[str, int], ...] = ()
     labelled: tuple[tuple[str, int], ...] = ()
+    # The file's own name for each product code it holds (Comtrade's Commodity column).
+    product_labels: tuple[tuple[str, str], ...] = ()
 
     def citation(self) -> str:
         """Return a short source line: publisher, file name and the start of its SHA-256."""
@@ -191,33 +194,40 @@ def _read(path: Path) -> list[_Raw]:
     return [_raw(table, table.name.removeprefix(folder)) for table in files.open_tables(Path(path))]
 
 
-# Plain UTF-8 CSV tables larger than this are parsed by pyarrow, column by column.
-COLUMNAR_BYTES = 2_000_000
+# BACI's year files, read typed: a missing quantity is written NA.
+_BACI_HEADER = ["t", "i", "j", "k", "v", "q"]
 
 
 def _columnar(table: files.Table, short: str) -> _Raw | None:
-    """Read a large plain CSV table with pyarrow, every column as text; ``None`` if it cannot.
+    """Read a large plain CSV table with pyarrow; ``None`` if pyarrow cannot.
 
-    A file pyarrow refuses (a ragged row, say) is read by the strict reader instead, which
-    names the line.
+    BACI year files are read typed (years and country codes as integers, values and
+    quantities as numbers); any other layout as text, column by column. A file pyarrow
+    refuses (a ragged row, a cell that is not a number, bytes that are not UTF-8) goes to
+    the strict reader instead, which names the line.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    assert table.data is not None and table.text is not None
-    header = next(csv.reader([table.text.split("\n", 1)[0].rstrip("\r")]))
-    header = [c.strip() for c in header]
+    assert table.data is not None and table.header_line is not None
+    header = [c.strip() for c in next(csv.reader([table.header_line]))]
     if _format_of(header) is None or len(set(header)) != len(header) or "" in header:
         return None
+    if header == _BACI_HEADER:
+        types = {"t": pa.int32(), "i": pa.int32(), "j": pa.int32(), "k": pa.string(),
+                 "v": pa.float64(), "q": pa.float64()}  # fmt: skip
+        convert = pacsv.ConvertOptions(column_types=types, null_values=["NA", ""],
+                                       strings_can_be_null=False)  # fmt: skip
+    else:
+        convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
+                                       strings_can_be_null=False,
+                                       quoted_strings_can_be_null=False)  # fmt: skip
     try:
         arrow = pacsv.read_csv(
             io.BytesIO(table.data),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1,
                                            block_size=1 << 24),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
+            convert_options=convert,
         )  # fmt: skip
     except pa.ArrowInvalid:
         return None
@@ -232,10 +242,11 @@ def _raw(table: files.Table, short: str) -> _Raw:
     name, with the archive member or sheet).
     """
     name = table.name
-    if table.data is not None and len(table.data) > COLUMNAR_BYTES:
+    if table.header_line is not None:
         fast = _columnar(table, short)
         if fast is not None:
             return fast
+        table.decoded()
     if table.rows is not None:
         numbered = [(i + 1, [c.strip() for c in r]) for i, r in enumerate(table.rows) if any(r)]
     else:
@@ -468,8 +479,23 @@ class _Steps:
         # Rows already dropped (monthly periods) get a placeholder year.
         return pd.to_numeric(text.where(ok, "0")).astype("int64")
 
-    def finish(self, table: pd.DataFrame, fmt: Format, hs_vintage: str, unit: str) -> Loaded:
-        """Keep the rows not dropped, label them, and return the table with its provenance."""
+    def finish(
+        self,
+        table: pd.DataFrame,
+        fmt: Format,
+        hs_vintage: str,
+        unit: str,
+        labels: pd.Series | None = None,
+    ) -> Loaded:
+        """Keep the rows not dropped, label them, and return the table with its provenance.
+
+        ``labels`` holds the file's own name of each row's product, if it has one.
+        """
+        names: tuple[tuple[str, str], ...] = ()
+        if labels is not None:
+            kept = pd.DataFrame({"code": table["product"], "label": labels})[self.keep]
+            kept = kept[kept["label"] != ""].drop_duplicates("code").sort_values("code")
+            names = tuple(zip(kept["code"], kept["label"], strict=True))
         out = table[self.keep.to_numpy()].reset_index(drop=True)
         out = out.assign(file=self.raw.name)
         prov = Provenance(
@@ -484,6 +510,7 @@ class _Steps:
             rows_out=len(out),
             dropped=tuple(sorted(self.dropped.items())),
             labelled=_labels(out),
+            product_labels=names,
         )
         out = out.assign(source=prov.citation())
         return Loaded(out[list(COLUMNS)], prov)
@@ -597,7 +624,7 @@ def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
                    product_kind=product_kind, basis="reported")  # fmt: skip
     steps.drop(table["value_usd"].isna(), "blank primaryValue")
     vintage = _vintage(f.get("classificationCode"))
-    return steps.finish(table, FORMATS["comtrade_plus"], vintage, "US$")
+    return steps.finish(table, FORMATS["comtrade_plus"], vintage, "US$", f.get("cmdDesc"))
 
 
 # Comtrade's flow labels and codes, in the classic and the new layouts; domestic exports
@@ -694,7 +721,7 @@ def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
                    basis="reported")  # fmt: skip
     steps.drop(table["value_usd"].isna(), "blank Trade Value (US$)")
     vintage = _vintage(classification)
-    return steps.finish(table, FORMATS["comtrade_classic"], vintage, "US$")
+    return steps.finish(table, FORMATS["comtrade_classic"], vintage, "US$", f.get("Commodity"))
 
 
 def _vintage(codes: pd.Series | None) -> str:
@@ -705,8 +732,20 @@ def _vintage(codes: pd.Series | None) -> str:
     return ", ".join(names) if names else "not stated"
 
 
+def _take(values: Sequence[object], index: np.ndarray) -> pd.Series:
+    """Build a text column from its distinct values and each row's index into them."""
+    import pyarrow as pa
+
+    return pd.Series(pd.array(pa.array(list(values), pa.string()).take(index), dtype="str"))
+
+
 def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
-    """Load CEPII BACI: exporter i to importer j; values ×1000 to US$, quantities in tons."""
+    """Load CEPII BACI: exporter i to importer j; values ×1000 to US$, quantities in tons.
+
+    A year file has about ten million rows: each country and product code is resolved
+    once, among the distinct codes, and the columns are built from those (no Python
+    object per row).
+    """
     f, steps = raw.frame, _Steps(raw)
     codes = [c for c in companions if _format_of(c.header) is FORMATS["baci_countries"]]
     if not codes:
@@ -714,30 +753,52 @@ def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             Problem(raw.name, None, "i, j", "BACI's country-code file (country_codes_V*.csv, "
                     "shipped in the same archive) among the files", "none given")
         )  # fmt: skip
-    iso = {}
+    iso: dict[str, str] = {}
     for c in codes:
         col = "country_iso3" if "country_iso3" in c.header else "iso_3digit_alpha"
-        iso.update(dict(zip(c.frame["country_code"], c.frame[col], strict=True)))
-    unknown = sorted((set(f["i"]) | set(f["j"])) - set(iso))
+        iso.update(dict(zip(c.frame["country_code"].str.lstrip("0"), c.frame[col], strict=True)))
+    exporters, importers = pd.factorize(f["i"]), pd.factorize(f["j"])
+    distinct = sorted({str(v).lstrip("0") for v in [*exporters[1], *importers[1]]})
+    unknown = [c for c in distinct if c not in iso]
     if unknown:
         raise DataError(
             Problem(raw.name, None, "i, j", f"codes listed in {codes[0].name}",
                     ", ".join(unknown[:10]))
         )  # fmt: skip
-    none = pd.Series(False, index=f.index)
-    exporter, _ = _partners(f["i"].map(iso), none)
-    partner, kind = _partners(f["j"].map(iso), none)
-    product, product_kind = _products(f["k"], width=6)
-    padded = int((f["k"].str.len() < 6).sum())
+    none = pd.Series(False, index=range(len(distinct)))
+    resolved, kinds = _partners(pd.Series([iso[c] for c in distinct], dtype="str"), none)
+    at = {c: n for n, c in enumerate(distinct)}
+
+    def side(found: tuple[np.ndarray, pd.Index]) -> tuple[pd.Series, pd.Series]:
+        where = np.array([at[str(v).lstrip("0")] for v in found[1]], dtype=np.int64)
+        rows = where[found[0]]
+        return _take(resolved.tolist(), rows), _take(kinds.tolist(), rows)
+
+    exporter, _ = side(exporters)
+    partner, kind = side(importers)
+    k_rows, k_values = pd.factorize(f["k"].astype("str"))
+    product_u, kind_u = _products(pd.Series(k_values, dtype="str"), width=6)
+    product, product_kind = _take(product_u.tolist(), k_rows), _take(kind_u.tolist(), k_rows)
+    padded = int(np.bincount(k_rows, minlength=len(k_values))[
+        pd.Series(k_values, dtype="str").str.len().to_numpy() < 6].sum())  # fmt: skip
     if padded:
         steps.conversions.append(f"{padded} product codes k padded to 6 digits (leading zero)")
-    value = steps.number("v") * 1000
+    typed = pd.api.types.is_float_dtype(f["v"])
+    value = (f["v"] if typed else steps.number("v")) * 1000
     steps.conversions.append("v: thousand US$ × 1000 = US$")
-    qty, qty_unit = _quantity(steps, "q", "t", none_units=[])
+    if typed:
+        qty = f["q"]
+        qty_unit = pd.Series(np.where(qty.notna(), "t", ""), dtype="str")
+        year = f["t"].astype("int64")
+    else:
+        qty, qty_unit = _quantity(steps, "q", "t", none_units=[])
+        qty_unit = qty_unit.where(qty.notna(), "")
+        year = steps.year("t")
     table = _frame(f.index, reporter_iso3=exporter, partner_iso3=partner, product=product,
-                   year=steps.year("t"), flow="export", value_usd=value, quantity=qty,
-                   quantity_unit=qty_unit.where(qty.notna(), ""), partner_kind=kind,
+                   year=year, flow="export", value_usd=value, quantity=qty,
+                   quantity_unit=qty_unit, partner_kind=kind,
                    product_kind=product_kind, basis="reconciled")  # fmt: skip
+    steps.drop(table["value_usd"].isna(), "blank v")
     # BACI states its HS revision only in the file name (BACI_HS17_Y2020_V202401.csv).
     found = _BACI_VINTAGE.search(raw.name)
     vintage = "not stated (BACI file names say it, e.g. BACI_HS17_…)"
@@ -908,7 +969,8 @@ def _wits_raw(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
                    basis="reported")  # fmt: skip
     steps.drop(table["value_usd"].isna(), "blank trade value")
     vintage = _vintage(f.get("Nomenclature"))
-    return steps.finish(table, FORMATS["wits_raw"], vintage, "thousand US$")
+    labels = next((f[c] for c in ("Product Description", "ProductDescription") if c in f), None)
+    return steps.finish(table, FORMATS["wits_raw"], vintage, "thousand US$", labels)
 
 
 _WITS_INDICATORS = {"Export (US$ Thousand)": "export", "Import (US$ Thousand)": "import"}

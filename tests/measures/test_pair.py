@@ -136,14 +136,20 @@ def test_cli_builds_the_report_of_a_second_pair(tmp_path, capsys):
     assert "India–Rep. of Korea" in (out / "index.html").read_text(encoding="utf-8")
 
 
-def test_sections_without_data_say_so(tmp_path, capsys):
-    files = [FIXTURES / "imf_dots_wide_IND_KOR_2016-2017.csv"]
+def test_sections_without_data_say_so_and_one_flow_is_enough(tmp_path, capsys):
+    # India's exports to Korea only: the IMF file without its import rows.
+    lines = (FIXTURES / "imf_dots_wide_IND_KOR_2016-2017.csv").read_text("utf-8").splitlines()
+    exports = tmp_path / "imf_exports_only.csv"
+    exports.write_text("\n".join(ln for ln in lines if "TMG_CIF_USD" not in ln) + "\n", "utf-8")
     assert main(["build", "--reporter", "IND", "--partner", "KOR", "--out", str(tmp_path),
-                 "--data", *map(str, files)]) == 0  # fmt: skip
+                 "--data", str(exports)]) == 0, capsys.readouterr().err  # fmt: skip
     text = markdown_outputs(tmp_path / "IND-KOR" / "pair_report.ipynb")
     assert "this section needs a file of India's trade with all partners" in text
     assert "this section needs a file with HS product detail" in text
     assert "this section needs a file reported by Rep. of Korea" in text
+    # The newest year's exports, as in the file's Value row for Korea in 2017.
+    assert "India exported US$4.5 billion to Rep. of Korea (the files hold exports only)" in text
+    assert "in all goods" in text and "not the pair's total trade" not in text
 
 
 def test_cli_reports_a_data_error_without_building(tmp_path, capsys):

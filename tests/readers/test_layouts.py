@@ -85,9 +85,13 @@ def test_sitc_codes_are_their_own_kind_never_hs_chapters(tmp_path):
     assert loaded.provenance.hs_vintage == "SITC Rev.4"
     kinds = dict(zip(loaded.table["product"], loaded.table["product_kind"], strict=False))
     assert kinds["75"] == "sitc" and kinds["TOTAL"] == "total"
-    # HS chapter 75 is nickel: an SITC file has no HS chapters to label.
-    year, table = pair.chapters(pair.select([loaded], "CHN", "JPN"))
-    assert year is None and table.empty
+    # HS chapter 75 is nickel: SITC 75 keeps the file's own name for it.
+    chosen = pair.select([loaded], "CHN", "JPN")
+    labels = pd.DataFrame({"hs2": ["75"], "chapter_label": ["Nickel and articles thereof"]})
+    year, table = pair.chapters(chosen, labels=labels)
+    assert year == 2014 and set(table["label"]) == {"75 Office machines"}
+    assert pair.product_groups(chosen) == "SITC code"
+    assert pair.products_covered(chosen) == "all goods"  # the file has a TOTAL row
 
 
 def test_flow_letters_are_read_and_parts_of_flows_dropped_with_a_reason(tmp_path):
