@@ -259,7 +259,7 @@ def _totals(views: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
     has_total = given.set_index(keys).index
     summed = summed[~summed.set_index(keys).index.isin(has_total)].drop(columns="n")
     out = pd.concat([given, summed], ignore_index=True)
-    out = out.assign(priority=out["view"].map(_VIEWS), order=out["file"].map(order))
+    out = out.assign(priority=out["view"].map(_VIEWS), order=out["file"].astype("str").map(order))
     return out.sort_values(["year", "flow", "priority", "order"], kind="mergesort").reset_index(
         drop=True
     )
@@ -318,10 +318,20 @@ def select(
     if reporter == partner:
         raise DataError(Problem("<arguments>", None, "--partner", "a country other than the "
                                 "reporter", partner))  # fmt: skip
-    rows = pd.concat([x.table for x in loaded], ignore_index=True)
+    # Only rows with either country on one side serve the report (the pair, and each
+    # country's trade with all partners): a BACI year keeps a few per cent of its rows.
+    tables = []
+    for x in loaded:
+        t = x.table
+        sides = [reporter, partner]
+        t = t[t["reporter_iso3"].isin(sides) | t["partner_iso3"].isin(sides)]
+        tables.append(t.astype({c: "str" for c in t.columns if t[c].dtype == "category"}))
+    rows = pd.concat(tables, ignore_index=True)
     views = _views(rows, reporter, partner)
     if views.empty:
-        countries = rows[rows["partner_kind"] == "country"]
+        held = pd.concat([x.table[["reporter_iso3", "partner_iso3", "partner_kind"]]
+                          for x in loaded], ignore_index=True).astype("str")  # fmt: skip
+        countries = held[held["partner_kind"] == "country"]
         pairs = sorted(set(zip(countries["reporter_iso3"], countries["partner_iso3"], strict=True)))
         shown = ", ".join(f"{r}–{p}" for r, p in pairs[:12])
         more = f" and {len(pairs) - 12} more" if len(pairs) > 12 else ""
@@ -554,7 +564,9 @@ def world_shares(pair: Pair) -> pd.DataFrame:
     world = rows[(rows["reporter_iso3"] == pair.reporter) & (rows["partner_kind"] == "world")
                  & (rows["product_kind"] == "total") & rows["flow"].isin(FLOWS)]  # fmt: skip
     order = {p.file: i for i, p in enumerate(pair.provenance)}
-    world = world.assign(order=world["file"].map(order)).sort_values(["year", "flow", "order"])
+    world = world.assign(order=world["file"].astype("str").map(order)).sort_values(
+        ["year", "flow", "order"]
+    )
     world = world.groupby(["year", "flow"], as_index=False).first()
     years = by_year(pair)
     long = years.melt(["year", "source_id"], ["exports_usd", "imports_usd"], "flow", "pair_usd")
@@ -641,7 +653,9 @@ def chapters(pair: Pair, *, labels: pd.DataFrame | None = None) -> tuple[int | N
     own = {p.file: dict(p.product_labels) for p in pair.provenance}
     parts = []
     for flow, part in views.groupby("flow", sort=True):
-        part = part[part["file"].map(order) == part["file"].map(order).min()]
+        part = part[
+            part["file"].astype("str").map(order) == part["file"].astype("str").map(order).min()
+        ]
         level = part["product"].str.len()
         part = part[level == level.min()]
         hs = part["product_kind"].isin(["hs", "confidential"]).all()

@@ -76,6 +76,7 @@ COLUMNS = (
 )
 WORLD = "WLD"
 TOTAL = "TOTAL"
+_REPEATED = ("flow", "quantity_unit", "partner_kind", "product_kind", "basis", "file", "source")
 # The HS chapter for "commodities not specified according to kind" holds confidential trade.
 CONFIDENTIAL_CHAPTER = "99"
 _HS_VINTAGES = {"H0": "HS1992", "H1": "HS1996", "H2": "HS2002", "H3": "HS2007",
@@ -496,8 +497,9 @@ class _Steps:
             kept = pd.DataFrame({"code": table["product"], "label": labels})[self.keep]
             kept = kept[kept["label"] != ""].drop_duplicates("code").sort_values("code")
             names = tuple(zip(kept["code"], kept["label"], strict=True))
-        out = table[self.keep.to_numpy()].reset_index(drop=True)
-        out = out.assign(file=self.raw.name)
+        out = table if self.keep.all() else table[self.keep.to_numpy()]
+        out = out.reset_index(drop=True)
+        out = out.assign(file=_constant(self.raw.name, len(out)))
         prov = Provenance(
             file=self.raw.name,
             sha256=self.raw.sha256,
@@ -512,8 +514,16 @@ class _Steps:
             labelled=_labels(out),
             product_labels=names,
         )
-        out = out.assign(source=prov.citation())
+        out = out.assign(source=_constant(prov.citation(), len(out)))
+        # Columns of a few values repeated on every row are categorical: a BACI year has
+        # ten million rows, and its file name and citation would otherwise be copied to each.
+        out = out.astype({c: "category" for c in _REPEATED})
         return Loaded(out[list(COLUMNS)], prov)
+
+
+def _constant(text: str, n: int) -> pd.Categorical:
+    """Return a categorical column holding one text n times (one copy of the text)."""
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [text])
 
 
 def _labels(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
@@ -575,7 +585,14 @@ def _quantity(
 
 
 def _frame(index: pd.Index, **columns: object) -> pd.DataFrame:
-    """Build a canonical table (without file and source, added at the end)."""
+    """Build a canonical table (without file and source, added at the end).
+
+    A text given once for every row (``flow="export"``) becomes a categorical column.
+    """
+    for name, value in columns.items():
+        if isinstance(value, str):
+            codes = np.zeros(len(index), dtype=np.int8)
+            columns[name] = pd.Series(pd.Categorical.from_codes(codes, [value]), index=index)
     return pd.DataFrame(columns, index=index)
 
 
@@ -733,10 +750,9 @@ def _vintage(codes: pd.Series | None) -> str:
 
 
 def _take(values: Sequence[object], index: np.ndarray) -> pd.Series:
-    """Build a text column from its distinct values and each row's index into them."""
-    import pyarrow as pa
-
-    return pd.Series(pd.array(pa.array(list(values), pa.string()).take(index), dtype="str"))
+    """Build a categorical text column from its distinct values and each row's index into them."""
+    categories, position = np.unique(np.array(values, dtype=object), return_inverse=True)
+    return pd.Series(pd.Categorical.from_codes(position[index], categories.tolist()))
 
 
 def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
@@ -788,7 +804,8 @@ def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     steps.conversions.append("v: thousand US$ × 1000 = US$")
     if typed:
         qty = f["q"]
-        qty_unit = pd.Series(np.where(qty.notna(), "t", ""), dtype="str")
+        qty_unit = pd.Series(pd.Categorical.from_codes(qty.notna().to_numpy().astype(np.int8),
+                                                       ["", "t"]))  # fmt: skip
         year = f["t"].astype("int64")
     else:
         qty, qty_unit = _quantity(steps, "q", "t", none_units=[])
