@@ -44,6 +44,7 @@ from analysis.curate.registers import (
     CORRECTIONS,
     COUNTRY_COLOURS,
     LICENCES,
+    PUBLISHED_GRAVITY_ESTIMATES,
     SOURCES,
 )
 from analysis.curate.spec import RawContext, TableSpec
@@ -71,6 +72,7 @@ REGISTERS: tuple[TableSpec, ...] = (
     MIRROR_GAP_CAUSES,
     COUNTRY_COLOURS,
     COMTRADE_COUNTRY_CODES,
+    PUBLISHED_GRAVITY_ESTIMATES,
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,

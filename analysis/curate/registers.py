@@ -113,6 +113,34 @@ COMTRADE_COUNTRY_CODES = TableSpec(
 )
 
 
+PUBLISHED_GRAVITY_ESTIMATES = TableSpec(
+    name="published_gravity_estimates",
+    title="Published gravity estimates the suite's model is checked against",
+    description="Coefficients and standard errors as published: Table 1 of the Advanced "
+    "Guide to Trade Policy Analysis (traditional gravity, four models) and the PPML "
+    "estimates of the gegravity example, each with the publication it is read from.",
+    schema={
+        "fields": [
+            field(
+                "study", "string", "Which publication.", enum=["agtpa_table1", "gegravity_example"]
+            ),
+            field(
+                "model",
+                "string",
+                "The model of the study's table (ols, ols_remoteness, ols_fe, ppml_fe).",
+            ),
+            field("term", "string", "The regressor, named as the suite names it."),
+            field("estimate", "number", "Published coefficient."),
+            field("std_error", "number", "Published standard error.", minimum=0),
+            field("source", "string", "Where the figure is published."),
+            field("reason", "string", "What the figure is used for."),
+        ],
+        "primaryKey": ["study", "model", "term"],
+    },
+    sources=(),
+)
+
+
 COUNTRY_COLOURS = TableSpec(
     name="country_colours",
     title="The fixed colour of each country in every chart",

@@ -33,8 +33,7 @@ __all__ = [
     "DOTS_RTA",
     "DOTS_YEARS",
     "POTENTIAL_TERMS",
-    "PUBLISHED_GEGRAVITY",
-    "PUBLISHED_TABLE1",
+    "published",
     "TABLE1_YEARS",
     "compare_with_agtpa",
     "compare_with_published",
@@ -87,79 +86,32 @@ IPF_TOLERANCE = 1e-10
 IPF_MAX_ITERATIONS = 5000
 FITTED_TOLERANCE = 1e-3
 
-_TABLE1_SOURCE = (
-    "Published: M. Vargas Sepúlveda, 'Solutions manual for An Advanced Guide to Trade Policy "
-    "Analysis in R' (R package tradepolicy), chapter 1 'Traditional gravity estimates', "
-    "rendered output _freeze/01-traditional-gravity/execute-results/html.json in "
-    "github.com/pachadotdev/tradepolicy @ 2ff22faa3adade05a3e1e8d1103752d2ebd72dc3, which "
-    "states that its estimates match Table 1 (p. 42) of Yotov et al. (2016) except the PPML "
-    "R². The book's own table was not available to us."
-)
-# model, term: (estimate, std_error), as printed there to 3 decimals.
-_TABLE1 = {
-    "ols": {
-        "log_distance": (-1.002, 0.027),
-        "contiguity": (0.574, 0.185),
-        "common_language": (0.802, 0.082),
-        "colony": (0.735, 0.144),
-        "log_output": (1.190, 0.009),
-        "log_expenditure": (0.908, 0.010),
-        "Intercept": (-11.283, 0.296),
-    },
-    "ols_remoteness": {
-        "log_distance": (-1.185, 0.031),
-        "contiguity": (0.247, 0.177),
-        "common_language": (0.739, 0.078),
-        "colony": (0.842, 0.150),
-        "log_output": (1.164, 0.009),
-        "log_expenditure": (0.903, 0.010),
-        "log_remoteness_exp": (0.972, 0.068),
-        "log_remoteness_imp": (0.274, 0.060),
-        "Intercept": (-35.219, 1.986),
-    },
-    "ols_fe": {
-        "log_distance": (-1.216, 0.038),
-        "contiguity": (0.223, 0.199),
-        "common_language": (0.661, 0.081),
-        "colony": (0.670, 0.147),
-    },
-    "ppml_fe": {
-        "log_distance": (-0.841, 0.032),
-        "contiguity": (0.437, 0.083),
-        "common_language": (0.247, 0.077),
-        "colony": (-0.222, 0.116),
-    },
-}
-PUBLISHED_TABLE1 = pd.DataFrame(
-    [
-        {"model": m, "term": t, "estimate": e, "std_error": s, "source": _TABLE1_SOURCE}
-        for m, terms in _TABLE1.items()
-        for t, (e, s) in terms.items()
-    ]
-)
-"""Table 1 of the Advanced Guide (traditional gravity estimates), as published, with source."""
 
-_GEGRAVITY_SOURCE = (
-    "Published: P. Herman, gegravity documentation (package index, 'Prepare the trade cost "
-    "parameters': 'These values were estimated separately via PPML'), "
-    "docs/gegravity/index.html in github.com/peter-herman/gegravity @ "
-    "1daaff068c320240a02bbc5fa82bb026c261c9c2; specification from examples/getting_started.py "
-    "(PPML, exporter and importer fixed effects, domestic flows included)."
-)
-PUBLISHED_GEGRAVITY = pd.DataFrame(
-    [
-        {"term": t, "estimate": e, "std_error": s, "source": _GEGRAVITY_SOURCE}
-        for t, e, s in [
-            ("log_distance_km", -0.3898623, 0.0729915),
-            ("contiguity", 0.891577, 0.1327354),
-            ("common_language", 0.0326249, 0.0840702),
-            ("pta", 0.4711383, 0.1076578),
-            ("international", -3.412584, 0.2151235),
-        ]
-    ]
-)
-"""The gegravity example's published PPML estimates (constant left out: it depends on
-which fixed effect is dropped), with source."""
+def published(study: str) -> pd.DataFrame:
+    """Return published gravity estimates (the ``published_gravity_estimates`` register).
+
+    Parameters
+    ----------
+    study
+        ``"agtpa_table1"`` (Table 1 of the Advanced Guide: models ``ols``,
+        ``ols_remoteness``, ``ols_fe``, ``ppml_fe``) or ``"gegravity_example"`` (the
+        gegravity example's PPML estimates, constant left out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model``, ``term``, ``estimate``, ``std_error``, ``source``.
+
+    Examples
+    --------
+    >>> published("gegravity_example").set_index("term").loc["pta", "estimate"]
+    np.float64(0.4711383)
+    """
+    from analysis import data
+
+    table = data.load("published_gravity_estimates")
+    rows = table[table["study"] == study]
+    return rows[["model", "term", "estimate", "std_error", "source"]].reset_index(drop=True)
 
 
 def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -438,7 +390,7 @@ def compare_with_published(ours: pd.DataFrame, published: pd.DataFrame) -> pd.Da
         Our estimates (``term``, ``estimate``, ``std_error``, and ``model`` if the
         published table has one).
     published
-        :data:`PUBLISHED_TABLE1` or :data:`PUBLISHED_GEGRAVITY`.
+        :func:`published` (``agtpa_table1`` or ``gegravity_example``).
 
     Returns
     -------
@@ -947,8 +899,9 @@ def compare_with_agtpa(
     df = prepare(panel[keep])
     table, _ = ppml(df, y="trade_usd_mn", x=GRAVITY_TERMS,
                     fe=["exporter_year", "importer_year"], cluster="pair")  # fmt: skip
-    published = PUBLISHED_TABLE1[PUBLISHED_TABLE1["model"] == "ppml_fe"]
-    out = compare_with_published(table.assign(model="ppml_fe"), published)
+    table1 = published("agtpa_table1")
+    published_ppml = table1[table1["model"] == "ppml_fe"]
+    out = compare_with_published(table.assign(model="ppml_fe"), published_ppml)
     out = out.drop(columns=["model", "source"]).assign(note=AGTPA_NOTE)
     out.attrs = {
         "diagnostics": table.attrs["diagnostics"],
