@@ -83,8 +83,9 @@ __all__ = [
 FLOWS = ("export", "import")
 # Product codes that partition trade when summed at their coarsest level (HS, SITC, BEC).
 PRODUCT_KINDS = ("hs", "confidential", "sitc", "bec")
-# A file at HS chapter level with at least this many chapters covers all goods.
-ALL_CHAPTERS = 90
+# A file at HS chapter (or SITC division) level with at least this many codes covers all
+# goods: HS has 97 chapters (98 and 99 reserved), SITC 67 divisions.
+ALL_CHAPTERS = {"HS": 90, "SITC": 60}
 _FLIP = {"export": "import", "import": "export"}
 # Priority of each view of the pair: the reporter's own figures first.
 _VIEWS = {"reported": 0, "reconciled": 1, "mirror": 2}
@@ -417,9 +418,9 @@ def flows_held(pair: Pair) -> list[str]:
 def products_covered(pair: Pair) -> str:
     """Say which goods the files' figures for the pair cover: all of them, or which codes.
 
-    A file with an all-products total row, or with at least :data:`ALL_CHAPTERS` HS
-    chapters, covers all goods; any other file covers the codes it holds, and its sums
-    are trade in those goods only, never the pair's total trade.
+    A file with an all-products total row, or with nearly every HS chapter or SITC
+    division (:data:`ALL_CHAPTERS`), covers all goods; any other file covers the codes it
+    holds, and its sums are trade in those goods only, never the pair's total trade.
 
     Parameters
     ----------
@@ -447,7 +448,7 @@ def products_covered(pair: Pair) -> str:
     codes = sorted(set(coded.loc[level == level.min(), "product"]))
     scheme = "SITC" if (coded["product_kind"] == "sitc").any() else "HS"
     scheme = "BEC" if (coded["product_kind"] == "bec").any() else scheme
-    if scheme == "HS" and level.min() == 2 and len(codes) >= ALL_CHAPTERS:
+    if level.min() == 2 and len(codes) >= ALL_CHAPTERS.get(scheme, len(codes) + 1):
         return "all goods"
     if len(codes) == 1:
         return f"{scheme} {codes[0]}"

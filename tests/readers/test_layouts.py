@@ -297,3 +297,18 @@ def test_sheet_cells_keep_numbers_as_written(tmp_path):
     (table,) = files.open_tables(path)
     assert table.rows == [["Year", "Value"], ["2019", "1234.5"]]
     assert list(csv.reader(["2019,1234.5"])) == [table.rows[1]]
+
+
+@pytest.mark.parametrize(
+    ("kind", "codes", "expected"),
+    [("hs", ["2402"], "HS 2402"),
+     ("hs", [f"{c:02d}" for c in range(1, 21)], "20 HS codes (01, 02, 03, … 20)"),
+     ("hs", [f"{c:02d}" for c in range(1, 98)], "all goods"),
+     ("sitc", [f"{c:02d}" for c in range(0, 65)], "all goods"),
+     ("sitc", ["75", "76"], "2 SITC codes (75, 76)")],
+)  # fmt: skip
+def test_the_goods_a_file_covers_are_named(kind, codes, expected):
+    from analysis.measures import pair
+
+    rows = pd.DataFrame({"flow": "export", "product_kind": kind, "product": codes})
+    assert pair.products_covered(pair.Pair("CHN", "JPN", (2014, 2014), rows, rows, ())) == expected
