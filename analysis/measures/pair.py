@@ -319,6 +319,20 @@ def select(
     if reporter == partner:
         raise DataError(Problem("<arguments>", None, "--partner", "a country other than the "
                                 "reporter", partner))  # fmt: skip
+    if not loaded:
+        raise DataError(
+            Problem(files, None, None, "a trade file (UN Comtrade, BACI, IMF or WITS) among "
+                    "the files", "reference files only (a BACI country or product code list "
+                    "is read together with a BACI year file)")
+        )  # fmt: skip
+    for x in loaded:
+        if x.provenance.rows_out == 0:
+            reasons = "; ".join(f"{reason}: {n}" for reason, n in x.provenance.dropped)
+            raise DataError(
+                Problem(x.provenance.file, None, None, "trade rows the report can use",
+                        f"none of its {x.provenance.rows_in} rows: "
+                        + (reasons or "the file has no data rows"))
+            )  # fmt: skip
     # Only rows with either country on one side serve the report (the pair, and each
     # country's trade with all partners): a BACI year keeps a few per cent of its rows.
     tables = []
@@ -332,8 +346,14 @@ def select(
     if views.empty:
         held = pd.concat([x.table[["reporter_iso3", "partner_iso3", "partner_kind"]]
                           for x in loaded], ignore_index=True).astype("str")  # fmt: skip
+        # Pairs of countries first; a file of trade with the World or regions says so.
         countries = held[held["partner_kind"] == "country"]
         pairs = sorted(set(zip(countries["reporter_iso3"], countries["partner_iso3"], strict=True)))
+        if not pairs:
+            others = held.drop_duplicates(["reporter_iso3", "partner_iso3"])
+            pairs = [(r, f"{p} ({k})") for r, p, k in sorted(
+                zip(others["reporter_iso3"], others["partner_iso3"], others["partner_kind"],
+                    strict=True))]  # fmt: skip
         shown = ", ".join(f"{r}–{p}" for r, p in pairs[:12])
         more = f" and {len(pairs) - 12} more" if len(pairs) > 12 else ""
         raise DataError(

@@ -1162,6 +1162,14 @@ def load_files(paths: Sequence[Path]) -> list[Loaded]:
     raws = [raw for p in paths for raw in _read(Path(p))]
     formats = [detect(r.header, file=r.name) for r in raws]
     companions = [r for r, f in zip(raws, formats, strict=True) if f.loader is None]
+    if raws and len(companions) == len(raws):
+        raise DataError(
+            Problem(", ".join(r.name for r in raws), None, None, "a trade file (UN Comtrade, "
+                    "BACI, IMF or WITS) among the files", "reference files only: "
+                    + "; ".join(f"{r.name} is {f.description}" for r, f in
+                                zip(raws, formats, strict=True))
+                    + ", read together with a BACI year file")
+        )  # fmt: skip
     return [
         f.loader(r, companions) for r, f in zip(raws, formats, strict=True) if f.loader is not None
     ]

@@ -312,3 +312,23 @@ def test_the_goods_a_file_covers_are_named(kind, codes, expected):
 
     rows = pd.DataFrame({"flow": "export", "product_kind": kind, "product": codes})
     assert pair.products_covered(pair.Pair("CHN", "JPN", (2014, 2014), rows, rows, ())) == expected
+
+
+def test_refusals_say_what_the_files_hold(tmp_path):
+    from analysis.measures import pair
+
+    codes = tmp_path / "country_codes_V202401.csv"
+    codes.write_text("country_code,country_name,country_iso2,country_iso3\n392,Japan,JP,JPN\n")
+    with pytest.raises(DataError, match=r"reference files only: country_codes_V202401.csv is "
+                       r"BACI country codes"):  # fmt: skip
+        formats.load_files([codes])
+    header = (
+        "typeCode,freqCode,refYear,reporterISO,flowCode,partnerCode,partnerISO,cmdCode,primaryValue"
+    )
+    services = write(tmp_path / "services.csv", header, ["S,A,2022,DEU,X,842,USA,S,99000"])
+    expected = r"services.csv::: expected trade rows the report can use, found none of its 1 rows"
+    with pytest.raises(DataError, match=expected + r": services \(typeCode S\), not goods: 1"):
+        pair.select(formats.load_files([services]), "DEU", "USA")
+    world = write(tmp_path / "world.csv", header, ["C,A,2022,DEU,X,0,W00,TOTAL,5"])
+    with pytest.raises(DataError, match=r"the files hold DEU–WLD \(world\)"):
+        pair.select(formats.load_files([world]), "DEU", "FRA")
