@@ -400,7 +400,7 @@ def compare_with_published(ours: pd.DataFrame, published: pd.DataFrame) -> pd.Da
         minus published) and ``source``. A published term we did not estimate stops with
         a :class:`DataError`.
     """
-    keys = [k for k in ("model", "term") if k in published.columns]
+    keys = [k for k in ("model", "term") if k in published.columns and k in ours.columns]
     merged = published.merge(ours, on=keys, how="left", suffixes=("_published", "_ours"))
     missing = merged[merged["estimate_ours"].isna()]
     if len(missing):
