@@ -359,7 +359,8 @@ def _iso3(values: pd.Series, src: str) -> pd.Series:
     if src == "UNcode":
         mapping.update({v: _comtrade_codes()[v] for v in distinct if v in _comtrade_codes()})
     # A dict lookup per distinct value, not a Python call per row.
-    return values.map({k: v or "" for k, v in mapping.items()}).fillna("").astype("str")
+    found = values.map({k: v or "" for k, v in mapping.items()})
+    return found.astype(object).fillna("").astype("str")
 
 
 def _names_iso3(values: pd.Series) -> pd.Series:
@@ -427,7 +428,8 @@ def _partners(
     is blank (Comtrade gives "Other Asia, nes" no ISO code).
     """
     iso = _convert(list(pd.unique(codes[~world])), src)
-    resolved = codes.map({k: v or "" for k, v in iso.items()}).fillna("").astype("str")
+    resolved = codes.map({k: v or "" for k, v in iso.items()})
+    resolved = resolved.astype(object).fillna("").astype("str")
     kind = pd.Series("aggregate", index=codes.index, dtype="str")
     kind[resolved != ""] = "country"
     kind[world] = "world"
