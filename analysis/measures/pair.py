@@ -134,8 +134,10 @@ def resolve_country(text: str, *, option: str, codes: pd.DataFrame | None = None
     """Return the ISO3 code of a country given by code or name, or stop with a clear error.
 
     A code or name listed in the ``country_codes`` table is taken as it is (former
-    economies such as ``ANT`` included); anything else is resolved with
-    country_converter. An aggregate (``WLD``, IMF regions) is refused.
+    economies such as ``ANT`` included, and groups such as the World, ``WLD``, or the
+    European Union as the IMF defines it, ``XDN``: :func:`aggregate_note` says what such
+    a side means); anything else is resolved with country_converter. An unspecified
+    area ("Europe not specified") is refused.
 
     Parameters
     ----------
@@ -155,7 +157,7 @@ def resolve_country(text: str, *, option: str, codes: pd.DataFrame | None = None
     ------
     DataError
         If neither the table nor country_converter knows the country (the message
-        suggests close matches from the table), or it is an aggregate.
+        suggests close matches from the table), or it is an unspecified area.
 
     Examples
     --------
@@ -169,10 +171,11 @@ def resolve_country(text: str, *, option: str, codes: pd.DataFrame | None = None
     by_code = codes.set_index("iso3")
     by_name = {n.lower(): c for c, n in zip(codes["iso3"], codes["name"], strict=True)}
     iso3 = word.upper() if word.upper() in by_code.index else by_name.get(word.lower())
-    if iso3 is not None and by_code.loc[iso3, "kind"] != "country_or_area":
+    if iso3 is not None and by_code.loc[iso3, "kind"] not in ("country_or_area", "aggregate"):
         raise DataError(
-            Problem("<arguments>", None, option, "a country, not an aggregate or unspecified "
-                    "area", f"{word!r} ({by_code.loc[iso3, 'name']}, {by_code.loc[iso3, 'kind']})")
+            Problem("<arguments>", None, option, "a country or a group of countries, not an "
+                    "unspecified area", f"{word!r} ({by_code.loc[iso3, 'name']}, "
+                    f"{by_code.loc[iso3, 'kind']})")
         )  # fmt: skip
     iso3 = iso3 or country_iso3(word)
     if iso3 is None:
@@ -185,6 +188,39 @@ def resolve_country(text: str, *, option: str, codes: pd.DataFrame | None = None
                                   else ", which is not listed"))
         )  # fmt: skip
     return iso3
+
+
+def aggregate_note(codes: Sequence[str], *, table: pd.DataFrame | None = None) -> str:
+    """Say which sides of a pair are groups of countries and what their figures are.
+
+    Parameters
+    ----------
+    codes
+        The reporter and the partner.
+    table
+        The ``country_codes`` table (loaded if ``None``).
+
+    Returns
+    -------
+    str
+        A sentence per group (``""`` when both sides are countries) saying what its
+        figures are.
+
+    Examples
+    --------
+    >>> aggregate_note(["KOR", "USA"])
+    ''
+    """
+    table = curated.load("country_codes") if table is None else table
+    rows = table.set_index("iso3").reindex(list(codes))
+    groups = rows[rows["kind"] == "aggregate"]
+    return " ".join(
+        f"{name} is a group of countries, not a country: its figures are those the IMF "
+        "compiles for the group (members as the IMF counts them in each year), and a "
+        "partner's trade with it is its trade with all the members; the gravity model and "
+        "the partner ranks, which are about countries, do not cover it."
+        for name in groups["name"]
+    )
 
 
 def parse_years(text: str | None) -> tuple[int, int] | None:

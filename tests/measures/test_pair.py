@@ -193,8 +193,12 @@ def test_unknown_code_is_refused_with_a_suggestion(tmp_path, capsys):
     with pytest.raises(DataError, match=r"--partner: expected a country code listed in "
                        r"country_codes.*'KOX'.*did you mean KOR \(Rep\. of Korea\)\?"):  # fmt: skip
         pair.resolve_country("KOX", option="--partner")
-    with pytest.raises(DataError, match=r"not an aggregate.*World"):
-        pair.resolve_country("WLD", option="--partner")
+    with pytest.raises(DataError, match=r"not an unspecified area.*Europe not specified"):
+        pair.resolve_country("XUU", option="--partner")
+    # A group of countries is a side of its own, with a note saying what its figures are.
+    assert pair.resolve_country("European Union", option="--reporter") == "XDN"
+    assert pair.aggregate_note(["XDN", "IND"]).startswith("European Union is a group of ")
+    assert pair.aggregate_note(["WLD", "XDN"]).count("is a group of countries") == 2
     assert main(["build", "--reporter", "USA", "--partner", "KOX", "--out", str(tmp_path)]) == 1
     assert "did you mean KOR" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
