@@ -609,11 +609,37 @@ def _flows(steps: _Steps, text: pd.Series, mapping: dict[str, str], what: str) -
 # --- Loaders ------------------------------------------------------------------------------
 
 
+# The columns that identify a Comtrade series, for summing months to years.
+_PLUS_KEYS = ("typeCode", "refYear", "reporterCode", "reporterISO", "reporterDesc", "flowCode",
+              "flowDesc", "partnerCode", "partnerISO", "partnerDesc", "partner2Code",
+              "classificationCode", "cmdCode", "cmdDesc", "customsCode", "motCode")  # fmt: skip
+_CLASSIC_KEYS = ("Classification", "Year", "Aggregate Level", "Is Leaf Code", "Trade Flow Code",
+                 "Trade Flow", "Reporter Code", "Reporter", "Reporter ISO", "Partner Code",
+                 "Partner", "Partner ISO", "2nd Partner Code", "Customs Proc. Code",
+                 "Mode of Transport Code", "Commodity Code", "Commodity")  # fmt: skip
+
+
+def _months(raw: _Raw, period: str, value: str, keys: Sequence[str]) -> tuple[_Raw, Counter[str]]:
+    """Sum a Comtrade file's monthly rows (period YYYYMM) to complete calendar years."""
+    f = raw.frame
+    monthly = f[period].str.fullmatch(r"[0-9]{6}")
+    if not monthly.any():
+        return raw, Counter()
+    text = f[period].where(~monthly, f[period].str[:4] + "M" + f[period].str[4:])
+    return _annual(replace(raw, frame=f.assign(**{period: text})), period, value, keys)
+
+
 def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
-    """Load the Comtrade portal/API CSV: values in US$, flows X, M, RX, RM kept."""
+    """Load the Comtrade portal/API CSV: values in US$, flows X, M, RX, RM kept.
+
+    Monthly rows are summed to the calendar years whose twelve months the file holds.
+    """
+    if "period" in raw.frame.columns:
+        raw, partial = _months(raw, "period", "primaryValue", _PLUS_KEYS)
+    else:
+        partial = Counter()
     f, steps = raw.frame, _Steps(raw)
-    if "freqCode" in f.columns:
-        steps.drop(f["freqCode"] != "A", "monthly or quarterly data (freqCode not A)")
+    steps.dropped.update(partial)
     for col, total in (("partner2Code", "0"), ("motCode", "0"), ("customsCode", "C00")):
         if col in f.columns:
             steps.drop(~f[col].isin(["", total]), f"breakdown by {col} (totals kept)")
@@ -678,8 +704,16 @@ def _side(f: pd.DataFrame, side: str, steps: _Steps) -> tuple[pd.Series, pd.Seri
 
 
 def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
-    """Load a classic Comtrade CSV, long or short, with or without ISO columns (US$)."""
+    """Load a classic Comtrade CSV, long or short, with or without ISO columns (US$).
+
+    Monthly rows (``Period`` YYYYMM) are summed to the calendar years whose twelve months
+    the file holds.
+    """
+    partial: Counter[str] = Counter()
+    if "Period" in raw.frame.columns:
+        raw, partial = _months(raw, "Period", "Trade Value (US$)", _CLASSIC_KEYS)
     f, steps = raw.frame, _Steps(raw)
+    steps.dropped.update(partial)
     missing = [s for s in ("Reporter", "Partner")
                if not {f"{s} ISO", f"{s} Code", s} & set(f.columns)]  # fmt: skip
     if missing:
@@ -836,11 +870,15 @@ _PERIOD = re.compile(r"([0-9]{4})(?:([MQ])([0-9]{1,2}))?")
 _PERIODS_IN_YEAR = {"M": 12, "Q": 4}
 
 
-def _annual(raw: _Raw, period: str, value: str) -> tuple[_Raw, Counter[str]]:
+def _annual(
+    raw: _Raw, period: str, value: str, keys: Sequence[str] | None = None
+) -> tuple[_Raw, Counter[str]]:
     """Sum monthly or quarterly observations to calendar years where every period is there.
 
     A year that lacks a month (or quarter) is not an annual figure: its observations are
-    left out, counted by reason. Annual rows pass unchanged.
+    left out, counted by reason. Annual rows pass unchanged. ``keys`` are the columns that
+    identify a series (every other column by default); other columns of summed rows
+    (quantities, weights) are left blank.
     """
     f = raw.frame
     parts = f[period].str.extract(_PERIOD.pattern + "$")
@@ -848,7 +886,7 @@ def _annual(raw: _Raw, period: str, value: str) -> tuple[_Raw, Counter[str]]:
     dropped: Counter[str] = Counter()
     if not sub.ne("").any():
         return raw, dropped
-    keys = [c for c in f.columns if c not in (period, value)]
+    keys = [c for c in (keys or f.columns) if c in f.columns and c not in (period, value)]
     annual = f[sub.eq("")]
     subs = f[sub.ne("") & parts[0].notna()].assign(_year=parts[0], _kind=sub, _n=parts[2])
     numbers = pd.to_numeric(subs[value].replace("", None), errors="coerce")
@@ -866,9 +904,12 @@ def _annual(raw: _Raw, period: str, value: str) -> tuple[_Raw, Counter[str]]:
     summed = counts[full].rename(columns={"_year": period}).assign(
         **{value: lambda d: d["total"].map(repr)}
     )[[*keys, period, value]]  # fmt: skip
+    summed = summed.reindex(columns=f.columns, fill_value="")
     frame = pd.concat([annual, summed], ignore_index=True)
     note = (f"{int(counts.loc[full, 'rows'].sum())} monthly or quarterly observations summed "
             f"to {int(full.sum())} calendar-year values")  # fmt: skip
+    if len(keys) < len(f.columns) - 2:
+        note += " (their quantities and weights left blank)"
     lines = [raw.line(int(i)) for i in annual.index] + [0] * len(summed)
     return replace(raw, frame=frame, notes=[*raw.notes, note], lines=lines), dropped
 

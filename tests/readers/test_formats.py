@@ -85,7 +85,7 @@ def test_comtrade_plus_keeps_world_aggregates_reflows_and_confidential_labelled(
     assert "byte-order mark removed" in p.conversions
     assert reasons(p.dropped) == {
         "breakdown by motCode (totals kept)": 1,
-        "monthly or quarterly data (freqCode not A)": 1,
+        "months of an incomplete year (fewer than 12 months: not an annual figure)": 1,
     }
     world = t[t["partner_iso3"] == "WLD"]
     assert set(world["partner_kind"]) == {"world"} and len(world) == 4

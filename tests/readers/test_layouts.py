@@ -332,3 +332,22 @@ def test_refusals_say_what_the_files_hold(tmp_path):
     world = write(tmp_path / "world.csv", header, ["C,A,2022,DEU,X,0,W00,TOTAL,5"])
     with pytest.raises(DataError, match=r"the files hold DEU–WLD \(world\)"):
         pair.select(formats.load_files([world]), "DEU", "FRA")
+
+
+def test_comtrade_months_are_summed_to_complete_years(tmp_path):
+    rows = [
+        f"H5,2019,2019{m:02d},Month {m} 2019,0,0,1,Import,410,Rep. of Korea,KOR,392,Japan,JPN,"
+        f"TOTAL,All,{1000 * m},0"
+        for m in range(1, 13)
+    ] + [
+        "H5,2020,202001,January 2020,0,0,1,Import,410,Rep. of Korea,KOR,392,Japan,JPN,TOTAL,All,7,0"
+    ]
+    loaded = formats.load_file(write(tmp_path / "monthly.csv", CLASSIC, rows))
+    t = loaded.table
+    assert t[["year", "value_usd"]].values.tolist() == [[2019, raw_sum(
+        CLASSIC, rows[:12], "Trade Value (US$)")]]  # fmt: skip
+    assert dict(loaded.provenance.dropped) == {
+        "months of an incomplete year (fewer than 12 months: not an annual figure)": 1
+    }
+    assert any("12 monthly or quarterly observations summed" in c
+               for c in loaded.provenance.conversions)  # fmt: skip
