@@ -357,7 +357,8 @@ def _iso3(values: pd.Series, src: str) -> pd.Series:
     distinct = list(pd.unique(values))
     mapping = _convert(distinct, "ISOnumeric" if src == "UNcode" else src)
     if src == "UNcode":
-        mapping.update({v: _comtrade_codes()[v] for v in distinct if v in _comtrade_codes()})
+        own = _comtrade_codes()
+        mapping.update({v: own[v] for v in distinct if v in own})
     # A dict lookup per distinct value, not a Python call per row.
     found = values.map({k: v or "" for k, v in mapping.items()})
     return found.astype(object).fillna("").astype("str")
@@ -593,8 +594,7 @@ def _frame(index: pd.Index, **columns: object) -> pd.DataFrame:
     """
     for name, value in columns.items():
         if isinstance(value, str):
-            codes = np.zeros(len(index), dtype=np.int8)
-            columns[name] = pd.Series(pd.Categorical.from_codes(codes, [value]), index=index)
+            columns[name] = pd.Series(_constant(value, len(index)), index=index)
     return pd.DataFrame(columns, index=index)
 
 
@@ -654,8 +654,7 @@ def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     taiwan = f["partnerCode"].isin(TAIWAN_CODES) & ~world
     partner = partner.mask(taiwan, "TWN")
     kind = kind.mask(taiwan, "country")
-    if (taiwan & steps.keep).any():
-        steps.conversions.append(TAIWAN_NOTE.format(n=int((taiwan & steps.keep).sum())))
+    _taiwan(steps, taiwan)
     product, product_kind = _products(f["cmdCode"], classification=f.get("classificationCode"))
     reporter = _iso3(f["reporterISO"], "ISO3")
     reporter = reporter.where(reporter != "", f["reporterISO"])
@@ -680,27 +679,49 @@ _COMTRADE_FLOWS = {"export": "export", "import": "import", "re-export": "re-expo
                    "4": "re-import"}  # fmt: skip
 # Comtrade reports Taiwan as "Other Asia, nes" (code 490): the convention of UN statistics.
 TAIWAN_CODES = ("490", "S19")
+
+
+# Where each layout names a reporter or partner, in order of preference.
+def _classic_side(side: str) -> tuple[tuple[str, str], ...]:
+    return ((f"{side} ISO", "ISO3"), (f"{side} Code", "UNcode"), (side, "regex"))
+
+
+def _wits_side(side: str) -> tuple[tuple[str, str], ...]:
+    return ((f"{side}ISO3", "ISO3"), (f"{side}Code", "UNcode"), (f"{side}Name", "regex"),
+            (side, "regex"))  # fmt: skip
+
+
 TAIWAN_NOTE = (
     "{n} row(s) of Comtrade's 'Other Asia, nes' (code 490) read as Taiwan (TWN): UN "
     "statistics report Taiwan, Province of China, under that name"
 )
 
 
-def _side(f: pd.DataFrame, side: str, steps: _Steps) -> tuple[pd.Series, pd.Series]:
-    """Resolve a reporter or partner column of a classic Comtrade file to ISO3 codes.
+def _country_columns(
+    f: pd.DataFrame, columns: Sequence[tuple[str, str]]
+) -> tuple[pd.Series, pd.Series]:
+    """Resolve a reporter or partner from the first of its columns that names it.
 
-    The ISO column is used when the file has one, else the numeric M49 code, else the
-    name. Returns the codes (blank when unknown) and the M49 codes (blank if absent).
+    ``columns`` lists (column, kind) in order of preference: an ISO3 column (``ISO3``),
+    a numeric code (``UNcode``: ISO 3166 numeric or the publishers' own codes) or a
+    name (``regex``). Returns the ISO3 codes (blank when no column resolves a row) and
+    the text the file gave in its first present column (for labels).
     """
-    codes = f.get(f"{side} Code", pd.Series("", index=f.index)).str.lstrip("0")
-    iso = f.get(f"{side} ISO", pd.Series("", index=f.index))
-    out = _iso3(iso.where(iso != "", ""), "ISO3") if f"{side} ISO" in f.columns else iso
-    numeric = _iso3(codes.where(codes != "", ""), "UNcode")
-    out = out.where(out != "", numeric)
-    if side in f.columns:
-        named = _iso3(f[side], "regex")
-        out = out.where(out != "", named)
-    return out, codes
+    blank = pd.Series("", index=f.index)
+    out, given = blank, blank
+    for col, src in columns:
+        if col in f.columns:
+            values = f[col].str.lstrip("0") if src == "UNcode" else f[col]
+            out = out.where(out != "", _iso3(values, src))
+            given = given.where(given != "", f[col])
+    return out, given
+
+
+def _taiwan(steps: _Steps, rows: pd.Series) -> None:
+    """Note in the provenance how many kept rows were read as Taiwan, and why."""
+    n = int((rows & steps.keep).sum())
+    if n:
+        steps.conversions.append(TAIWAN_NOTE.format(n=n))
 
 
 def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
@@ -737,8 +758,9 @@ def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     steps.drop(text.isin(["dx", "fm"]), "domestic exports or foreign imports (DX, FM): parts "
                "of exports and imports, which are kept whole")  # fmt: skip
     flow = _flows(steps, f["Trade Flow"], _COMTRADE_FLOWS, "Trade Flow")
-    reporter, _ = _side(f, "Reporter", steps)
-    partner_iso, partner_code = _side(f, "Partner", steps)
+    reporter, _ = _country_columns(f, _classic_side("Reporter"))
+    partner_iso, _ = _country_columns(f, _classic_side("Partner"))
+    partner_code = f.get("Partner Code", pd.Series("", index=f.index)).str.lstrip("0")
     names = f.get("Partner", pd.Series("", index=f.index))
     iso_col = f.get("Partner ISO", pd.Series("", index=f.index))
     world = partner_code.eq("") & iso_col.isin([WORLD, "W00"]) | names.eq("World")
@@ -746,8 +768,7 @@ def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     taiwan = partner_code.isin(TAIWAN_CODES) | names.eq("Other Asia, nes")
     taiwan &= ~world
     partner_iso = partner_iso.mask(taiwan, "TWN")
-    if (taiwan & steps.keep).any():
-        steps.conversions.append(TAIWAN_NOTE.format(n=int((taiwan & steps.keep).sum())))
+    _taiwan(steps, taiwan)
     reporter_taiwan = f.get("Reporter Code", pd.Series("", index=f.index)).isin(TAIWAN_CODES)
     reporter = reporter.mask(reporter_taiwan | f.get("Reporter", names).eq("Other Asia, nes"),
                              "TWN")  # fmt: skip
@@ -982,23 +1003,6 @@ def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
 _WITS_VALUES = ("TradeValue in 1000 USD", "Trade Value 1000USD")
 
 
-def _wits_country(f: pd.DataFrame, side: str) -> tuple[pd.Series, pd.Series]:
-    """Resolve a WITS reporter or partner: ISO3 column, else numeric code, else name.
-
-    Returns the ISO3 codes (blank when unknown) and the text the file gave (for labels).
-    """
-    blank = pd.Series("", index=f.index)
-    given = blank
-    out = blank
-    for col, src in ((f"{side}ISO3", "ISO3"), (f"{side}Code", "UNcode"),
-                     (f"{side}Name", "regex"), (side, "regex")):  # fmt: skip
-        if col in f.columns:
-            values = f[col].str.lstrip("0") if src == "UNcode" else f[col]
-            out = out.where(out != "", _iso3(values, src))
-            given = given.where(given != "", f[col])
-    return out, given
-
-
 def _wits_raw(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     """Load WITS trade data (bulk or query layout): thousand US$, quantity beside them."""
     f, steps = raw.frame, _Steps(raw)
@@ -1007,14 +1011,14 @@ def _wits_raw(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
                                        "gross exports": "export", "gross imports": "import",
                                        "re-export": "re-export", "re-import": "re-import"},
                   flow_col)  # fmt: skip
-    partner_iso, partner_given = _wits_country(f, "Partner")
+    partner_iso, partner_given = _country_columns(f, _wits_side("Partner"))
     world = partner_given.isin([WORLD, "World", "000"]) | partner_iso.eq(WORLD)
     known = partner_iso != ""
     kind = pd.Series("aggregate", index=f.index, dtype="str").mask(known, "country")
     kind = kind.mask(world, "world")
     partner = partner_iso.where(known, partner_given).where(~world, WORLD)
     product, product_kind = _products(f["ProductCode"], classification=f.get("Nomenclature"))
-    reporter, reporter_given = _wits_country(f, "Reporter")
+    reporter, reporter_given = _country_columns(f, _wits_side("Reporter"))
     reporter = reporter.where(reporter != "", reporter_given)
     unit_col = next((c for c in ("QtyUnit", "QuantityToken", "Quantity Unit") if c in f.columns),
                     None)  # fmt: skip
