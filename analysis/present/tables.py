@@ -149,7 +149,10 @@ class PublicationTable:
             A ``<table>`` with a caption, a header row, the body and a footer holding the
             source note.
         """
-        align = [' class="num"' if n else "" for n in self.numeric]
+        # Short text (periods, codes, dates) stays on one line; prose columns wrap.
+        prose = [any(len(r[i]) > WRAP_CHARS for r in self.rows) for i in range(len(self.labels))]
+        align = [' class="num"' if n else ' class="wrap"' if w else ""
+                 for n, w in zip(self.numeric, prose, strict=True)]  # fmt: skip
 
         def cells(tag: str, texts: tuple[str, ...]) -> str:
             pairs = zip(align, texts, strict=True)
@@ -268,6 +271,8 @@ def publication_table(df: pd.DataFrame, name: str) -> PublicationTable:
 
 
 MISSING = "–"
+# A text column with a cell longer than this wraps in HTML; shorter ones stay on one line.
+WRAP_CHARS = 40
 
 
 def _sigfig4(value: float) -> str:

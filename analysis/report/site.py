@@ -56,11 +56,14 @@ table.plain th, table.plain td { border-bottom: 1px solid #ddd; padding: 0.3rem 
 table.publication { border-collapse: collapse; font-size: 0.9rem; margin: 0.5rem 0; }
 table.publication caption { text-align: left; font-weight: bold; padding-bottom: 0.3rem; }
 table.publication th, table.publication td { border-bottom: 1px solid #ddd;
-                                             padding: 0.25rem 0.6rem; text-align: left; }
+                                             padding: 0.25rem 0.6rem; text-align: left;
+                                             white-space: nowrap; }
+table.publication .wrap { white-space: normal; min-width: 24rem; }
 table.publication thead th { border-bottom: 2px solid #333; vertical-align: bottom; }
 table.publication .num { text-align: right; font-variant-numeric: tabular-nums;
                          white-space: nowrap; }
-table.publication tfoot td { border-bottom: none; font-size: 0.8rem; color: #555; }
+table.publication tfoot td { border-bottom: none; font-size: 0.8rem; color: #555;
+                             white-space: normal; }
 .verdict { display: inline-block; padding: 0 0.5rem; border-radius: 4px; color: #fff;
            white-space: nowrap; font-size: 0.85rem; }
 .verdict.holds { background: #00795a; }
