@@ -324,6 +324,30 @@ def _check_units(totals: pd.DataFrame, provenance: Sequence[Provenance]) -> None
         raise DataError(problems)
 
 
+# A partner's figure may exceed the world total by rounding in the file, no more.
+_WORLD_SLACK = 1e-3
+
+
+def _check_world(rows: pd.DataFrame) -> None:
+    """Refuse a file in which trade with one partner exceeds the reporter's trade with the world."""
+    totals = rows[rows["product_kind"] == "total"]
+    keys = ["file", "reporter_iso3", "year", "flow"]
+    world = totals[totals["partner_kind"] == "world"].groupby(keys)["value_usd"].max()
+    countries = totals[totals["partner_kind"] == "country"]
+    if world.empty or countries.empty:
+        return
+    both = countries.join(world.rename("world_usd"), on=keys, how="inner")
+    over = both[both["value_usd"] > both["world_usd"] * (1 + _WORLD_SLACK)]
+    if len(over):
+        raise DataError(
+            [Problem(r["file"], None, "value", f"{r['reporter_iso3']}'s {r['flow']}s with "
+                     f"{r['partner_iso3']} in {r['year']} at most its {r['flow']}s with the "
+                     f"World ({r['world_usd']:,.0f} US$ in the same file)",
+                     f"{r['value_usd']:,.0f} US$: the file's figures are inconsistent")
+             for _, r in over.head(20).iterrows()]
+        )  # fmt: skip
+
+
 def select(
     loaded: Sequence[Loaded], reporter: str, partner: str, *, years: tuple[int, int] | None = None
 ) -> Pair:
@@ -378,6 +402,7 @@ def select(
         t = t[t["reporter_iso3"].isin(sides) | t["partner_iso3"].isin(sides)]
         tables.append(t.astype({c: "str" for c in t.columns if t[c].dtype == "category"}))
     rows = pd.concat(tables, ignore_index=True)
+    _check_world(rows)
     views = _views(rows, reporter, partner)
     if views.empty:
         held = pd.concat([x.table[["reporter_iso3", "partner_iso3", "partner_kind"]]

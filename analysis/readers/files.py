@@ -19,9 +19,11 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree import ElementTree as ET
 
 from analysis.errors import DataError, Problem
@@ -114,8 +116,8 @@ def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
                       "gzip file", "binary data (zero bytes) of another kind")  # fmt: skip
     try:
         return raw.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        _mixed(raw, err, name)
     try:
         return raw.decode("cp1252"), ["decoded as Windows-1252 (not UTF-8)"]
     except UnicodeDecodeError as err:
@@ -125,6 +127,28 @@ def decode(raw: bytes, name: str) -> tuple[str, list[str]]:
                     f"byte 0x{raw[err.start]:02x} at offset {err.start}, which none of them "
                     "reads: save the file as UTF-8 CSV")
         ) from None  # fmt: skip
+
+
+# UTF-8 encodes a character beyond ASCII as a lead byte and continuation bytes.
+_UTF8_CHARACTER = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _mixed(raw: bytes, err: UnicodeDecodeError, name: str) -> None:
+    """Refuse a file whose text is partly UTF-8 and partly another encoding.
+
+    Read whole as Windows-1252, its UTF-8 characters would turn into two or three
+    others each (``Türkiye`` into ``TÃ¼rkiye``), which then match no name.
+    """
+    utf8 = _UTF8_CHARACTER.search(raw)
+    if utf8 is None:
+        return
+    line = raw[: err.start].count(b"\n") + 1
+    first = raw[: utf8.start()].count(b"\n") + 1
+    raise DataError(
+        Problem(name, line, None, "one encoding for the whole file (UTF-8 like line "
+                f"{first})", f"byte 0x{raw[err.start]:02x}, which is not UTF-8: the file mixes "
+                "encodings (lines pasted from another file?); save it again as UTF-8")
+    )  # fmt: skip
 
 
 def _utf8(raw: bytes, name: str) -> str:
@@ -240,24 +264,28 @@ def xlsx_sheets(raw: bytes, name: str) -> Iterator[tuple[str, list[list[str]]]]:
         book = zipfile.ZipFile(io.BytesIO(raw))
         shared: list[str] = []
         if "xl/sharedStrings.xml" in book.namelist():
-            root = ET.fromstring(book.read("xl/sharedStrings.xml"))
+            root = ET.fromstring(_member(book, "xl/sharedStrings.xml", name))
             shared = ["".join(t.text or "" for t in si.iter(f"{_MAIN}t"))
                       for si in root.iter(f"{_MAIN}si")]  # fmt: skip
-        workbook = ET.fromstring(book.read("xl/workbook.xml"))
-        rels = ET.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        workbook = ET.fromstring(_member(book, "xl/workbook.xml", name))
+        rels = ET.fromstring(_member(book, "xl/_rels/workbook.xml.rels", name))
         targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
         for sheet in workbook.iter(f"{_MAIN}sheet"):
             target = targets[sheet.get(f"{_REL}id")].lstrip("/")
             path = target if target.startswith("xl/") else f"xl/{target}"
-            root = ET.fromstring(book.read(path))
+            root = ET.fromstring(_member(book, path, name))
             rows: list[list[str]] = []
             for row in root.iter(f"{_MAIN}row"):
                 number = int(row.get("r", len(rows) + 1))
+                if not 0 < number <= _EXCEL_ROWS:
+                    raise ValueError(f"row number {number} beyond Excel's {_EXCEL_ROWS:,}")
                 while len(rows) < number - 1:
                     rows.append([])
                 cells: list[str] = []
                 for cell in row.iter(f"{_MAIN}c"):
                     at = _column_index(cell.get("r", "")) if cell.get("r") else len(cells)
+                    if at >= _EXCEL_COLUMNS:
+                        raise ValueError(f"column {at + 1} beyond Excel's {_EXCEL_COLUMNS:,}")
                     cells.extend([""] * (at - len(cells)))
                     cells.append(_cell_text(cell, shared))
                 rows.append(cells)
@@ -265,6 +293,61 @@ def xlsx_sheets(raw: bytes, name: str) -> Iterator[tuple[str, list[list[str]]]]:
     except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as err:
         found = f"a damaged workbook ({err})"
         raise _refuse(name, "an Excel workbook (.xlsx) that opens", found) from None
+
+
+# What a download may inflate to: a BACI year is about 350 MB of text and a Comtrade bulk
+# file a few GB; a file that inflates past these is refused before it fills the memory.
+MAX_INFLATED_BYTES = 6 * 2**30
+# Text compresses some 5 to 20 times; past this ratio (beyond the first megabytes) the
+# archive is a decompression bomb, not a download.
+MAX_RATIO = 200
+_RATIO_FROM_BYTES = 32 * 2**20
+_EXCEL_ROWS, _EXCEL_COLUMNS = 1_048_576, 16_384
+_CHUNK = 1 << 24
+
+
+def inflate(stream: BinaryIO, packed: int, name: str) -> bytes:
+    """Read a decompressing stream, refusing output past the size and ratio limits.
+
+    Parameters
+    ----------
+    stream
+        The stream (a gzip file, or a zip archive's member), read in chunks.
+    packed
+        The compressed size, for the ratio.
+    name
+        The file's name, for messages.
+
+    Returns
+    -------
+    bytes
+        The decompressed bytes.
+
+    Raises
+    ------
+    DataError
+        If the output passes :data:`MAX_INFLATED_BYTES`, or :data:`MAX_RATIO` times the
+        compressed size (beyond its first 32 MB).
+    """
+    chunks, total = [], 0
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+        if total > MAX_INFLATED_BYTES or (
+            total > _RATIO_FROM_BYTES and total > MAX_RATIO * max(packed, 1)
+        ):
+            raise _refuse(name, f"a compressed file that inflates to at most "
+                          f"{MAX_INFLATED_BYTES / 2**30:.0f} GiB and {MAX_RATIO} times its size",
+                          f"more than {total / 2**20:,.0f} MiB from {packed / 2**20:,.1f} MiB "
+                          "(a decompression bomb?): reading stopped")  # fmt: skip
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: str) -> bytes:
+    """Read one member of a zip archive within the limits of :func:`inflate`."""
+    info = member if isinstance(member, zipfile.ZipInfo) else archive.getinfo(member)
+    with archive.open(info) as stream:
+        return inflate(stream, info.compress_size, f"{name}:{info.filename}")
 
 
 def _is_workbook(raw: bytes) -> bool:
@@ -290,8 +373,8 @@ def _tables(raw: bytes, name: str, sha256: str, notes: list[str], depth: int) ->
         return _archive(raw, name, sha256, notes, depth)
     if raw.startswith(_GZIP):
         try:
-            inner = gzip.decompress(raw)
-        except (OSError, EOFError) as err:
+            inner = inflate(gzip.GzipFile(fileobj=io.BytesIO(raw)), len(raw), name)
+        except (OSError, EOFError, zlib.error) as err:
             raise _refuse(name, "a complete gzip file", str(err)) from None
         return _tables(inner, name, sha256, [*notes, "gzip decompressed"], depth + 1)
     if not raw.strip():
@@ -315,8 +398,11 @@ def _archive(raw: bytes, name: str, sha256: str, notes: list[str], depth: int) -
             skipped.append(member.filename)
             continue
         note = f"read in place from the zip archive {Path(name).name}"
-        tables += _tables(archive.read(member), f"{name}:{member.filename}", sha256,
-                          [*notes, note], depth + 1)  # fmt: skip
+        try:
+            inner = _member(archive, member, name)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as err:
+            raise _refuse(f"{name}:{member.filename}", "a readable zip member", str(err)) from None
+        tables += _tables(inner, f"{name}:{member.filename}", sha256, [*notes, note], depth + 1)
     if not tables:
         listed = ", ".join(m.filename for m in members[:8]) or "nothing"
         raise _refuse(name, "a zip archive holding CSV, TSV or .xlsx files", listed)
@@ -356,7 +442,9 @@ def open_tables(path: Path) -> list[Table]:
     name = str(path)
     if path.is_dir():
         raise _refuse(name, "a file", "a folder")
-    if not path.is_file():
-        raise _refuse(name, "an existing file", "no such file")
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        # A missing file, a symlink loop, no permission: the system's own words say which.
+        raise _refuse(name, "a file that can be read", err.strerror or str(err)) from None
     return _tables(raw, name, hashlib.sha256(raw).hexdigest(), [], 0)

@@ -31,6 +31,7 @@ with ``country_converter``.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import logging
 import re
@@ -85,6 +86,16 @@ _HS_VINTAGES = {"H0": "HS1992", "H1": "HS1996", "H2": "HS2002", "H3": "HS2007",
                 "BE": "BEC"}  # fmt: skip
 _BACI_VINTAGE = re.compile(r"HS(92|96|02|07|12|17|22)")
 _YEAR = re.compile(r"[0-9]{4}")
+# Trade statistics by partner start after the First World War (the League of Nations');
+# a year before that, or after the next, is a typing or export error.
+FIRST_YEAR = 1920
+
+
+def _last_year() -> int:
+    """Return the last year a trade figure can be for: next year (forecasts excluded)."""
+    return datetime.date.today().year + 1
+
+
 _UNKNOWN = "<unknown>"
 
 
@@ -147,6 +158,8 @@ class Loaded:
 class _Raw:
     """A table read as text: its name, digest, header and cells (``frame``, one row a line).
 
+    ``name`` is the file name (with the archive member or sheet) shown in the report.
+
     ``lines`` gives the file line (or sheet row) of each row of ``frame``, for messages.
     """
 
@@ -157,6 +170,9 @@ class _Raw:
     notes: list[str] = field(default_factory=list)
     file_rows: int = 0
     lines: list[int] = field(default_factory=list)
+    # The table's full name (path, with any archive member or sheet) and its file's path.
+    path: str = ""
+    file: str = ""
 
     def line(self, index: int) -> int:
         """Return the line of the file that holds row ``index`` of the frame."""
@@ -192,7 +208,10 @@ def _header_row(rows: list[list[str]]) -> int | None:
 def _read(path: Path) -> list[_Raw]:
     """Read a download as text cells, one :class:`_Raw` per table (file, sheet or member)."""
     folder = f"{Path(path).parent}/"
-    return [_raw(table, table.name.removeprefix(folder)) for table in files.open_tables(Path(path))]
+    return [
+        replace(_raw(table, table.name.removeprefix(folder)), path=table.name, file=str(path))
+        for table in files.open_tables(Path(path))
+    ]
 
 
 # BACI's year files, read typed: a missing quantity is written NA.
@@ -208,6 +227,7 @@ def _columnar(table: files.Table, short: str) -> _Raw | None:
     the strict reader instead, which names the line.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
     from pyarrow import csv as pacsv
 
     assert table.data is not None and table.header_line is not None
@@ -232,8 +252,19 @@ def _columnar(table: files.Table, short: str) -> _Raw | None:
         )  # fmt: skip
     except pa.ArrowInvalid:
         return None
+    notes = list(table.notes)
+    if header != _BACI_HEADER:
+        # Cells are trimmed as the strict reader trims them, and repeated headers dropped.
+        arrow = pa.table({c: pc.utf8_trim_whitespace(arrow[c]) for c in header})
+        again = pc.equal(arrow[header[0]], header[0])
+        for c in header[1:3]:
+            again = pc.and_(again, pc.equal(arrow[c], c))
+        n = pc.sum(again).as_py() or 0
+        if n:
+            arrow = arrow.filter(pc.invert(again))
+            notes.append(f"{n} repeated header line(s) skipped (downloads joined together)")
     frame = arrow.to_pandas()
-    return _Raw(short, table.sha256, header, frame, list(table.notes), len(frame))
+    return _Raw(short, table.sha256, header, frame, notes, len(frame))
 
 
 def _raw(table: files.Table, short: str) -> _Raw:
@@ -270,11 +301,18 @@ def _raw(table: files.Table, short: str) -> _Raw:
     at = found or 0
     if at:
         notes.append(f"{at} row(s) above the header (titles, units) skipped")
-    header = [c.strip().lstrip("\ufeff") for c in numbered[at][1]]
+    header_line, header = numbered[at][0], [c.strip().lstrip("\ufeff") for c in numbered[at][1]]
     # Some exports end every line with a comma: an unnamed last column, always blank.
     while header and header[-1] == "":
         header.pop()
+    _unique_columns(name, header_line, header)
     body = numbered[at + 1 :]
+    # Downloads joined end to end repeat the header: those lines are not data.
+    repeated = [line for line, r in body if [c.strip() for c in r[: len(header)]] == header]
+    if repeated:
+        body = [(line, r) for line, r in body if line not in set(repeated)]
+        notes.append(f"{len(repeated)} repeated header line(s) skipped (downloads joined "
+                     f"together; line {', '.join(map(str, repeated[:5]))})")  # fmt: skip
     bad = [
         Problem(name, line, None, f"{len(header)} fields as in the header", str(len(r)))
         for line, r in body
@@ -290,6 +328,16 @@ def _raw(table: files.Table, short: str) -> _Raw:
     cells = [r[: len(header)] + [""] * (len(header) - len(r)) for _, r in body]
     frame = pd.DataFrame(cells, columns=header, dtype="str").apply(lambda s: s.str.strip())
     return _Raw(short, table.sha256, header, frame, notes, len(frame), [line for line, _ in body])
+
+
+def _unique_columns(name: str, line: int, header: Sequence[str]) -> None:
+    """Refuse a header that names a column twice: which of the two holds the data is unknown."""
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        raise DataError(
+            Problem(name, line, twice[0], "each column named once in the header",
+                    ", ".join(f"{c!r} {header.count(c)} times" for c in twice))
+        )  # fmt: skip
 
 
 @contextmanager
@@ -468,17 +516,86 @@ class _Steps:
                 [Problem(self.raw.name, self.raw.line(int(i)), column, "a number (no separators)",
                          repr(self.raw.frame.at[i, column])) for i in bad[bad].index]
             )  # fmt: skip
+        return self.amounts(column, values)
+
+    def amounts(self, column: str, values: pd.Series) -> pd.Series:
+        """Return values or quantities, refusing a negative or infinite one (an error)."""
+        wrong = ((values < 0) | np.isinf(values)) & self.keep
+        if wrong.any():
+            raise DataError(
+                [Problem(self.raw.name, self.raw.line(int(i)), column,
+                         "a finite amount of zero or more", repr(self.raw.frame.at[i, column]))
+                 for i in wrong[wrong].index[:20]]
+            )  # fmt: skip
         return values
+
+    def years(self, column: str, values: pd.Series) -> pd.Series:
+        """Return typed years, refusing one outside the years trade statistics exist for."""
+        wrong = ~values.between(FIRST_YEAR, _last_year()) & self.keep
+        if wrong.any():
+            raise DataError(
+                [Problem(self.raw.name, self.raw.line(int(i)), column,
+                         f"a year from {FIRST_YEAR} to {_last_year()}", repr(values[i]))
+                 for i in wrong[wrong].index[:20]]
+            )  # fmt: skip
+        return values.astype("int64")
+
+    def repeats(self, table: pd.DataFrame) -> None:
+        """Drop rows that repeat an earlier row exactly; refuse two rows that disagree.
+
+        Two rows with the same reporter, partner, product, year, flow and basis are one
+        figure given twice: with the same value and quantity the later is dropped (counted),
+        with another the file cannot say which is right.
+        """
+        kept = np.flatnonzero(self.keep.to_numpy())
+        key = _row_key(table.iloc[kept], _KEY)
+        twice = key.duplicated(keep=False).to_numpy()
+        if not twice.any():
+            return
+        rows = table.iloc[kept[twice]]
+        same = _row_key(rows, (*_KEY, "value_usd", "quantity")).duplicated().to_numpy()
+        self.drop(pd.Series(table.index.isin(rows.index[same]), index=table.index), _REPEATED_ROW)
+        # Aggregates are named, not coded: two "Unspecified" partners may be two areas.
+        rest = rows[~same & (rows["partner_kind"] != "aggregate").to_numpy()]
+        clash = rest[_row_key(rest, _KEY).duplicated(keep=False).to_numpy()]
+        if len(clash):
+            raise DataError(
+                [self._clash(group)
+                 for _, group in list(clash.groupby(_row_key(clash, _KEY), sort=False))[:20]]
+            )  # fmt: skip
+
+    def _clash(self, group: pd.DataFrame) -> Problem:
+        """Describe rows that give one figure different values, and how their lines differ."""
+        r = group.iloc[0]
+        values = "; ".join(f"{v:,.0f} US$ on line {self.raw.line(int(i))}"
+                           for i, v in group["value_usd"].items())  # fmt: skip
+        cells = self.raw.frame.loc[group.index]
+        differ = [c for c in cells.columns if cells[c].nunique() > 1]
+        # Cells that differ besides the value tell the user why (two names read as one code).
+        shown = [c for c in differ if not any(w in c.lower() for w in ("value", "share", "qty"))]
+        why = (
+            "; the lines differ in "
+            + ", ".join(f"{c} ({' vs '.join(map(repr, cells[c].unique()[:3]))})" for c in shown[:3])
+            if shown
+            else ""
+        )
+        return Problem(self.raw.name, self.raw.line(int(group.index[0])), "value",
+                       "one row per reporter, partner, product, year and flow",
+                       f"{r['reporter_iso3']}–{r['partner_iso3']}, product {r['product']}, "
+                       f"{r['year']} {r['flow']}s given twice with different values: "
+                       f"{values}{why}")  # fmt: skip
 
     def year(self, column: str) -> pd.Series:
         """Return a year column as integers, refusing anything but four digits."""
         text = self.raw.frame[column]
         ok = text.str.fullmatch(_YEAR.pattern)
+        ok &= pd.to_numeric(text.where(ok, "0")).between(FIRST_YEAR, _last_year())
         bad = ~ok & self.keep
         if bad.any():
             raise DataError(
-                [Problem(self.raw.name, self.raw.line(int(i)), column, "a year (four digits)",
-                         repr(text[i])) for i in bad[bad].index]
+                [Problem(self.raw.name, self.raw.line(int(i)), column,
+                         f"a year from {FIRST_YEAR} to {_last_year()} (four digits)",
+                         repr(text[i])) for i in bad[bad].index[:20]]
             )  # fmt: skip
         # Rows already dropped (monthly periods) get a placeholder year.
         return pd.to_numeric(text.where(ok, "0")).astype("int64")
@@ -495,6 +612,7 @@ class _Steps:
 
         ``labels`` holds the file's own name of each row's product, if it has one.
         """
+        self.repeats(table)
         names: tuple[tuple[str, str], ...] = ()
         if labels is not None:
             kept = pd.DataFrame({"code": table["product"], "label": labels})[self.keep]
@@ -524,6 +642,26 @@ class _Steps:
         return Loaded(out[list(COLUMNS)], prov)
 
 
+_REPEATED_ROW = "repeated row (the same figure as an earlier row of the file)"
+# The columns that identify one figure of a file.
+_KEY = ("reporter_iso3", "partner_iso3", "product", "year", "flow", "basis")
+
+
+def _row_key(table: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
+    """Return one integer per row, equal for rows equal in ``columns`` (missing equal too)."""
+    key = np.zeros(len(table), dtype=np.int64)
+    size = 1
+    for col in columns:
+        codes, uniques = pd.factorize(table[col], use_na_sentinel=False)
+        if size * (len(uniques) + 1) >= 2**62:
+            # Too many combinations for one integer: fold the key so far into its codes.
+            key, folded = pd.factorize(key)
+            size = len(folded)
+        key = key * (len(uniques) + 1) + codes
+        size *= len(uniques) + 1
+    return pd.Series(key, index=table.index)
+
+
 def _constant(text: str, n: int) -> pd.Categorical:
     """Return a categorical column holding one text n times (one copy of the text)."""
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [text])
@@ -539,6 +677,9 @@ def _labels(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
         "confidential or unspecified product (HS 99)": int(
             (table["product_kind"] == "confidential").sum()
         ),
+        "product code of no HS, SITC or BEC form (a group, or an error: not in product sums)": int(
+            (table["product_kind"] == "group").sum()
+        ),
         "quantity without a unit": int(
             (table["quantity"].notna() & (table["quantity_unit"] == "")).sum()
         ),
@@ -547,14 +688,19 @@ def _labels(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
 
 
 def _products(
-    codes: pd.Series, *, width: int | None = None, classification: pd.Series | None = None
+    codes: pd.Series,
+    *,
+    width: int | None = None,
+    classification: pd.Series | None = None,
+    steps: _Steps | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Normalise product codes (``TOTAL``, HS digits) and classify them.
 
     ``width`` pads codes that lost their leading zero (BACI writes 10121 for 010121).
     ``classification`` holds Comtrade's classification code of each row: codes of the
     SITC (``S1`` … ``S4``) or BEC (``BE``) are kinds of their own (``sitc``, ``bec``),
-    never read as HS chapters.
+    never read as HS chapters. A code of no classification (``72A``) is a ``group``,
+    counted in the provenance; ``steps`` records the HS codes given back a leading zero.
     """
     text = codes.str.upper().replace({"ALL": TOTAL, "ALL PRODUCTS": TOTAL})
     if width is not None:
@@ -566,9 +712,19 @@ def _products(
     )
     if classification is not None:
         scheme = classification.str.upper()
-        coded = kind.isin(["hs", "confidential"])
-        kind[coded & scheme.str.match(r"S[1-4]$")] = "sitc"
-        kind[coded & scheme.str.match(r"BE")] = "bec"
+        digits = text.str.fullmatch(r"[0-9]{1,6}")
+        # A spreadsheet drops the leading zero of an HS code (3 for chapter 03, 101 for
+        # 0101); HS codes have an even number of digits, so one zero is put back.
+        odd = digits & scheme.str.match(r"H[0-9S]") & (text.str.len() % 2 == 1)
+        if odd.any():
+            text = text.where(~odd, "0" + text)
+            kind[odd & text.str.fullmatch(r"[0-9]{2,6}")] = "hs"
+            if steps is not None:
+                steps.conversions.append(f"{int(odd.sum())} HS code(s) of an odd number of "
+                                         "digits given back their leading zero")  # fmt: skip
+        # SITC sections and BEC categories have one digit.
+        kind[digits & scheme.str.match(r"S[1-4]$")] = "sitc"
+        kind[digits & scheme.str.match(r"BE")] = "bec"
     kind[text == TOTAL] = "total"
     return text, kind
 
@@ -655,7 +811,9 @@ def _comtrade_plus(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     partner = partner.mask(taiwan, "TWN")
     kind = kind.mask(taiwan, "country")
     _taiwan(steps, taiwan)
-    product, product_kind = _products(f["cmdCode"], classification=f.get("classificationCode"))
+    product, product_kind = _products(
+        f["cmdCode"], classification=f.get("classificationCode"), steps=steps
+    )
     reporter = _iso3(f["reporterISO"], "ISO3")
     reporter = reporter.where(reporter != "", f["reporterISO"])
     reporter = reporter.mask(f.get("reporterCode", f["reporterISO"]).isin(TAIWAN_CODES), "TWN")
@@ -785,7 +943,9 @@ def _comtrade_classic(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             Problem(raw.name, raw.line(i), column, "a reporter known by ISO3 code, UN M49 code "
                     "or name", repr(f.at[i, column]))
         )  # fmt: skip
-    product, product_kind = _products(f["Commodity Code"], classification=classification)
+    product, product_kind = _products(
+        f["Commodity Code"], classification=classification, steps=steps
+    )
     unit = f.get("Qty Unit", pd.Series("", index=f.index))
     qty, qty_unit = _quantity(steps, "Qty", unit, none_units=["No Quantity"])
     table = _frame(f.index, reporter_iso3=reporter, partner_iso3=partner, product=product,
@@ -863,7 +1023,9 @@ def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
         qty = f["q"]
         qty_unit = pd.Series(pd.Categorical.from_codes(qty.notna().to_numpy().astype(np.int8),
                                                        ["", "t"]))  # fmt: skip
-        year = f["t"].astype("int64")
+        year = steps.years("t", f["t"])
+        steps.amounts("v", f["v"])
+        steps.amounts("q", qty)
     else:
         qty, qty_unit = _quantity(steps, "q", "t", none_units=[])
         qty_unit = qty_unit.where(qty.notna(), "")
@@ -913,6 +1075,9 @@ def _annual(
     numbers = pd.to_numeric(subs[value].replace("", None), errors="coerce")
     subs = subs.assign(_value=numbers)
     group = [*keys, "_year", "_kind"]
+    subs, repeated = _period_repeats(raw, subs, [*group, "_n"], value)
+    if repeated:
+        dropped[_REPEATED_ROW] += repeated
     counts = subs.groupby(group, sort=True, dropna=False).agg(
         n=("_n", "nunique"), total=("_value", "sum"), rows=("_value", "size")
     ).reset_index()  # fmt: skip
@@ -933,6 +1098,29 @@ def _annual(
         note += " (their quantities and weights left blank)"
     lines = [raw.line(int(i)) for i in annual.index] + [0] * len(summed)
     return replace(raw, frame=frame, notes=[*raw.notes, note], lines=lines), dropped
+
+
+def _period_repeats(
+    raw: _Raw, subs: pd.DataFrame, key: list[str], value: str
+) -> tuple[pd.DataFrame, int]:
+    """Drop a month or quarter given twice with one value; refuse one given two values."""
+    twice = subs.duplicated(key, keep=False)
+    if not twice.any():
+        return subs, 0
+    same = subs[twice].duplicated([*key, "_value"])
+    subs = subs.drop(same[same].index)
+    clash = subs[subs.duplicated(key, keep=False)]
+    if len(clash):
+        i = int(clash.index[0])
+        period = f"{clash.at[i, '_year']}{clash.at[i, '_kind']}{clash.at[i, '_n']}"
+        others = clash[(clash[key] == clash.loc[i, key]).all(axis=1)]
+        found = "; ".join(f"{raw.frame.at[j, value]} on line {raw.line(int(j))}"
+                          for j in others.index)  # fmt: skip
+        raise DataError(
+            Problem(raw.name, raw.line(i), value, "one value per series and period",
+                    f"{period} given twice with different values: {found}")
+        )  # fmt: skip
+    return subs, int(same.sum())
 
 
 def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
@@ -981,6 +1169,14 @@ def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
         world = f[col["partner_name"]].eq("World") | f[col["partner"]].isin(["1", "001"])
         partner, kind = _partners(f[col["partner_name"]], world, src="regex")
     scale_col = next((c for c in ("UNIT_MULT", "SCALE") if c in f.columns), None)
+    if sdmx and scale_col is None:
+        # SDMX gives values in units of 10^UNIT_MULT: without it a figure in millions
+        # would be read as dollars.
+        raise DataError(
+            Problem(raw.name, 1, "UNIT_MULT", "a UNIT_MULT (or SCALE) column: IMF SDMX values "
+                    "are in US$ × 10^UNIT_MULT (6: millions)", "neither: download the file "
+                    "again with its attributes (labels and codes, all attributes)")
+        )  # fmt: skip
     scale = f[scale_col].str.lower().map(_SCALES) if scale_col else pd.Series(1.0, index=f.index)
     if scale.isna().any():
         i = scale[scale.isna()].index[0]
@@ -1017,7 +1213,9 @@ def _wits_raw(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     kind = pd.Series("aggregate", index=f.index, dtype="str").mask(known, "country")
     kind = kind.mask(world, "world")
     partner = partner_iso.where(known, partner_given).where(~world, WORLD)
-    product, product_kind = _products(f["ProductCode"], classification=f.get("Nomenclature"))
+    product, product_kind = _products(
+        f["ProductCode"], classification=f.get("Nomenclature"), steps=steps
+    )
     reporter, reporter_given = _country_columns(f, _wits_side("Reporter"))
     reporter = reporter.where(reporter != "", reporter_given)
     unit_col = next((c for c in ("QtyUnit", "QuantityToken", "Quantity Unit") if c in f.columns),
@@ -1188,6 +1386,27 @@ def load_file(path: Path, *, companions: Sequence[Path] = ()) -> Loaded:
     return loaded[0]
 
 
+def _distinct(raws: list[_Raw]) -> list[_Raw]:
+    """Refuse a table given twice; name tables that share a file name by their folders too.
+
+    Files are told apart by name in the report (the first listed wins), so two files named
+    ``comtrade.csv`` in two folders would otherwise be taken for one and summed.
+    """
+    by_digest: dict[tuple[str, str], _Raw] = {}
+    for raw in raws:
+        # An archive's members share its digest: a member is told apart by its own name.
+        key = (raw.sha256, raw.path[len(raw.file) :])
+        if key in by_digest:
+            raise DataError(
+                Problem(raw.path, None, None, "each file given once",
+                        f"the same contents as {by_digest[key].path} (sha256 "
+                        f"{raw.sha256[:12]}…): give it once")
+            )  # fmt: skip
+        by_digest[key] = raw
+    names = [raw.name for raw in raws]
+    return [replace(r, name=r.path) if names.count(r.name) > 1 else r for r in raws]
+
+
 def load_files(paths: Sequence[Path]) -> list[Loaded]:
     """Load trade downloads of any supported format; reference files are used, not returned.
 
@@ -1206,7 +1425,7 @@ def load_files(paths: Sequence[Path]) -> list[Loaded]:
     DataError
         If a file is unreadable, of an unknown format or malformed.
     """
-    raws = [raw for p in paths for raw in _read(Path(p))]
+    raws = _distinct([raw for p in paths for raw in _read(Path(p))])
     formats = [detect(r.header, file=r.name) for r in raws]
     companions = [r for r, f in zip(raws, formats, strict=True) if f.loader is None]
     if raws and len(companions) == len(raws):

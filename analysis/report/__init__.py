@@ -27,6 +27,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -534,12 +535,66 @@ def _write_site(
         (staging / name).write_text(text, encoding="utf-8")
 
 
+# A build writes to a staging folder beside the report, ``.<name>-<random>``, holding the
+# build's process id; the previous report waits as ``.<name>-old`` during the swap.
+PID_FILE = ".build-pid"
+
+
+def _alive(pid_file: Path) -> bool:
+    """Tell whether the build that wrote ``pid_file`` still runs (no file: assume so, briefly)."""
+    try:
+        pid = int(pid_file.read_text())
+    except (OSError, ValueError):
+        # A build killed between making its folder and writing its id: stale after a minute.
+        return time.time() - pid_file.parent.stat().st_mtime < 60
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stage(out_dir: Path) -> Path:
+    """Clear what killed builds left beside ``out_dir``, then make this build's staging folder.
+
+    A build killed during the swap leaves the previous report as ``.<name>-old``: it is put
+    back if the report is missing, removed otherwise. Staging folders of builds that no
+    longer run are removed.
+
+    Parameters
+    ----------
+    out_dir
+        The report folder.
+
+    Returns
+    -------
+    pathlib.Path
+        A new, empty staging folder, marked with this process's id.
+    """
+    old = out_dir.with_name(f".{out_dir.name}-old")
+    if old.is_dir():
+        if out_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.rename(out_dir)
+    for debris in out_dir.parent.glob(f".{out_dir.name}-*"):
+        if debris.is_dir() and debris != old and not _alive(debris / PID_FILE):
+            logger.info("removing %s, left by a build that was stopped", debris)
+            shutil.rmtree(debris, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    (staging / PID_FILE).write_text(str(os.getpid()))
+    return staging
+
+
 def _publish(staging: Path, out_dir: Path) -> None:
     """Swap the finished build in for the previous report, restoring it if the swap fails."""
     umask = os.umask(0)
     os.umask(umask)
     # mkdtemp makes a private folder; the report is meant to be read like any other.
     staging.chmod(0o777 & ~umask)
+    (staging / PID_FILE).unlink()
     if not out_dir.exists():
         staging.rename(out_dir)
         return
@@ -601,7 +656,7 @@ def build(
     if case is not None:
         # Queued last: it runs beside the last notebooks and is never started if one fails early.
         jobs[KEY_FIGURES_JOB] = (None, cache_key(None, given))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    staging = stage(out_dir)
     try:
         for sub in ("figures", "tables", CACHE_DIR):
             (staging / sub).mkdir()

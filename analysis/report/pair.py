@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from analysis import data
 from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR
 from analysis.measures import pair
 from analysis.readers import formats
-from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, BuildError, read
+from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, PID_FILE, BuildError, read, stage
 
 PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
 
@@ -71,6 +71,19 @@ def _html(nb: nbformat.NotebookNode) -> str:
 
     body, _ = HTMLExporter(template_name="lab", exclude_input_prompt=True).from_notebook_node(nb)
     return body
+
+
+def _cell_number(notebook: Path, index: int) -> int | str:
+    """Return the number a reader gives the cell papermill ran as ``index`` (from 1).
+
+    papermill runs the notebook with a cell of the given parameters inserted after the
+    one tagged ``parameters``: cells after it are one further on than in the notebook.
+    """
+    cells = read(notebook).cells
+    at = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), None)
+    if at is None or index <= at:
+        return index + 1
+    return "of the parameters given" if index == at + 1 else index
 
 
 def check_pair(
@@ -156,7 +169,7 @@ def build_pair(
     reporter, partner = check_pair(reporter, partner, paths, years=years)
     out_dir = pair_folder(reporter, partner, out_root).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    staging = stage(out_dir)
     try:
         executed = staging / f"{notebook.stem}.ipynb"
         # papermill reads .ipynb files: the text notebook is converted beside the build.
@@ -181,7 +194,13 @@ def build_pair(
                 )
             except PapermillExecutionError as err:
                 raise BuildError(
-                    f"{notebook.name}: cell {err.cell_index + 1} failed: {err.ename}: {err.evalue}"
+                    f"{notebook.name}: cell {_cell_number(notebook, err.cell_index)} failed: "
+                    f"{err.ename}: {err.evalue}"
+                ) from None
+            except (CellTimeoutError, DeadKernelError) as err:
+                raise BuildError(
+                    f"{notebook.name}: stopped: {type(err).__name__}: "
+                    f"{str(err).splitlines()[0]} (a cell may run {KERNEL_TIMEOUT_S} s)"
                 ) from None
             finally:
                 source.unlink()
@@ -191,6 +210,7 @@ def build_pair(
         nbformat.write(nb, executed)
         (staging / "index.html").write_text(_html(nb), encoding="utf-8")
         staging.chmod(0o755)
+        (staging / PID_FILE).unlink()
         old = out_dir.with_name(f".{out_dir.name}-old")
         shutil.rmtree(old, ignore_errors=True)
         if out_dir.exists():

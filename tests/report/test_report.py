@@ -1,3 +1,4 @@
+import os
 import re
 import subprocess
 import sys
@@ -186,3 +187,40 @@ def test_a_build_keeps_the_reports_of_other_pairs(tmp_path):
     assert (out / "IND-KOR" / "index.html").read_text(encoding="utf-8") == "pair"
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert not (out / "stale.html").exists()
+
+
+def test_a_killed_build_leaves_no_debris_and_the_previous_report(tmp_path):
+    from analysis.report import PID_FILE, stage
+
+    out = tmp_path / "reports"
+    # A build killed mid-swap: the report moved aside, the new one not yet in place.
+    old = tmp_path / ".reports-old"
+    old.mkdir()
+    (old / "index.html").write_text("previous")
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    dead = tmp_path / ".reports-dead1234"
+    dead.mkdir()
+    (dead / PID_FILE).write_text(finished.stdout.strip())
+    running = tmp_path / ".reports-alive5678"
+    running.mkdir()
+    (running / PID_FILE).write_text(str(os.getpid()))
+    staging = stage(out)
+    assert (out / "index.html").read_text() == "previous"
+    assert not old.exists() and not dead.exists()
+    assert running.exists(), "a build still running keeps its folder"
+    assert (staging / PID_FILE).read_text() == str(os.getpid())
+
+
+def test_pair_build_errors_number_cells_as_the_notebook_does(tmp_path):
+    from analysis.report.pair import _cell_number
+
+    nb = tmp_path / "n.md"
+    cells = [nbformat.v4.new_markdown_cell("# Title"),
+             nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_code_cell("assert x")]  # fmt: skip
+    jupytext.write(nbformat.v4.new_notebook(cells=cells), nb, fmt="md:myst")
+    # Cells: 1 Markdown, 2 parameters; papermill inserts its own after them.
+    assert _cell_number(nb, 0) == 1 and _cell_number(nb, 1) == 2
+    assert _cell_number(nb, 2) == "of the parameters given"
+    assert _cell_number(nb, 3) == 3
