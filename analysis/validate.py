@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.config import DATA_DIR
-from analysis.data import load, package, parse_table, read_csv_text
+from analysis.data import CsvRecords, check_records, load, package, shown
 from analysis.errors import DataError, Problem
 
 __all__ = ["detect_table", "validate_file"]
@@ -47,7 +47,7 @@ def detect_table(header: list[str], *, file: str, data_dir: Path = DATA_DIR) -> 
     raise DataError(
         Problem(file, 1, None,
                 f"the columns of one of the tables ({', '.join(columns)}); closest: {closest} "
-                f"({', '.join(columns[closest])})", ", ".join(header) or "no columns")
+                f"({', '.join(columns[closest])})", ", ".join(map(shown, header)) or "no columns")
     )  # fmt: skip
 
 
@@ -75,16 +75,19 @@ def validate_file(
     DataError
         With every problem found, each naming the file, the row and the column.
     """
-    header, rows = read_csv_text(path)
-    name = table or detect_table(header, file=str(path), data_dir=data_dir)
-    resources = {r["name"]: r for r in package(data_dir)["resources"]}
-    if name not in resources:
-        raise DataError(Problem(str(path), None, None, f"a table among {', '.join(resources)}",
-                                repr(name)))  # fmt: skip
-    schema = resources[name]["schema"]
-    lookups = {}
-    for fk in schema.get("foreignKeys", []):
-        ref = fk["reference"]
-        lookups[fk["fields"]] = set(load(ref["resource"], data_dir=data_dir)[ref["fields"]])
-    parse_table(header, rows, schema, file=str(path), lookups=lookups)
-    return name, len(rows)
+    # Rows are checked a batch at a time and not kept: a large file needs little memory.
+    with CsvRecords(path) as records:
+        name = table or detect_table(records.header, file=str(path), data_dir=data_dir)
+        resources = {r["name"]: r for r in package(data_dir)["resources"]}
+        if name not in resources:
+            expected = f"a table among {', '.join(resources)}"
+            raise DataError(Problem(str(path), None, None, expected, shown(name)))
+        schema = resources[name]["schema"]
+        lookups = {}
+        for fk in schema.get("foreignKeys", []):
+            col = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
+            ref = fk["reference"]
+            ref_field = ref["fields"] if isinstance(ref["fields"], str) else ref["fields"][0]
+            lookups[col] = set(load(ref["resource"], data_dir=data_dir)[ref_field])
+        _, rows = check_records(records, schema, file=str(path), lookups=lookups, keep=False)
+    return name, rows

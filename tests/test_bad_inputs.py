@@ -1,6 +1,7 @@
 """The corpus of broken files: each must stop with its own clear error, never a traceback."""
 
 import csv
+import re
 import subprocess
 import sys
 import warnings
@@ -19,10 +20,11 @@ from analysis.validate import validate_file
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = list(csv.DictReader(open(CORPUS / "expected.csv", encoding="utf-8")))
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def test_the_corpus_is_complete():
-    assert len(CASES) >= 30
+    assert len(CASES) >= 65
     assert {c["file"] for c in CASES} == {p.name for p in CORPUS.glob("*.csv")} - {"expected.csv"}
 
 
@@ -36,6 +38,8 @@ def test_each_broken_file_gives_its_error(case):
     assert all(p.file == str(path) for p in err.value.problems)
     if case["row"]:
         assert int(case["row"]) in {p.row for p in err.value.problems}
+    # Nothing from the file reaches a terminal unescaped.
+    assert not UNSAFE.search(message.replace("\n", ""))
 
 
 @pytest.mark.parametrize(
@@ -45,7 +49,7 @@ def test_giant_cells_are_refused_quickly(tmp_path, name, cell):
     path = tmp_path / f"{name}.csv"
     good = (CORPUS / "units_in_millions.csv").read_text(encoding="utf-8")
     path.write_text(good.replace(",5091,", f",{cell},"), encoding="utf-8")
-    with pytest.raises(DataError, match=f"{name}.csv:2::"):
+    with pytest.raises(DataError, match=f"{name}.csv:2:"):
         validate_file(path, table="india_japan_trade")
 
 
