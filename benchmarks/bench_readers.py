@@ -50,6 +50,8 @@ _DUCKDB = """
 import resource, sys, time
 t = time.perf_counter()
 import duckdb
+# Its progress bar would be printed with the figures.
+duckdb.execute("SET enable_progress_bar = false")
 n = duckdb.sql(f"select count(*) from (select i, j, sum(v) from read_csv('{sys.argv[1]}') "
                "group by i, j)").fetchall()[0][0]
 print(time.perf_counter() - t, n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6)

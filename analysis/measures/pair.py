@@ -324,6 +324,13 @@ def _check_units(totals: pd.DataFrame, provenance: Sequence[Provenance]) -> None
         raise DataError(problems)
 
 
+def _text(column: pd.Series) -> pd.Series:
+    """Return a categorical column as text, by taking from its categories (not per row)."""
+    categories = column.cat.categories.astype("str")
+    return pd.Series(categories.take(column.cat.codes.to_numpy(), allow_fill=True),
+                     index=column.index)  # fmt: skip
+
+
 # A partner's figure may exceed the world total by rounding in the file, no more.
 _WORLD_SLACK = 1e-3
 
@@ -400,7 +407,7 @@ def select(
         t = x.table
         sides = [reporter, partner]
         t = t[t["reporter_iso3"].isin(sides) | t["partner_iso3"].isin(sides)]
-        tables.append(t.astype({c: "str" for c in t.columns if t[c].dtype == "category"}))
+        tables.append(t.assign(**{c: _text(t[c]) for c in t.columns if t[c].dtype == "category"}))
     rows = pd.concat(tables, ignore_index=True)
     _check_world(rows)
     views = _views(rows, reporter, partner)

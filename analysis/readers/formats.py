@@ -173,6 +173,8 @@ class _Raw:
     # The table's full name (path, with any archive member or sheet) and its file's path.
     path: str = ""
     file: str = ""
+    # Rows left unread as the file was read, by reason (rows of other countries).
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def line(self, index: int) -> int:
         """Return the line of the file that holds row ``index`` of the frame."""
@@ -205,20 +207,46 @@ def _header_row(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _read(path: Path) -> list[_Raw]:
-    """Read a download as text cells, one :class:`_Raw` per table (file, sheet or member)."""
-    folder = f"{Path(path).parent}/"
-    return [
-        replace(_raw(table, table.name.removeprefix(folder)), path=table.name, file=str(path))
-        for table in files.open_tables(Path(path))
-    ]
+@dataclass(frozen=True)
+class _Keep:
+    """The rows of a BACI year file to read: those with one of ``codes`` on either side."""
+
+    codes: tuple[int, ...]
+    countries: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return f"rows without {' or '.join(self.countries)}, not read (not used for the pair)"
+
+
+def _read_all(paths: Sequence[Path], countries: Sequence[str] | None) -> list[_Raw]:
+    """Read downloads as text cells, one :class:`_Raw` per table (file, sheet or member).
+
+    With ``countries``, reference files are read first, so that a BACI year file is
+    filtered to the rows of those countries as it is read (its other rows are counted).
+    """
+    opened = [(str(p), table) for p in paths for table in files.open_tables(Path(p))]
+
+    def raw(path: str, table: files.Table, keep: _Keep | None = None) -> _Raw:
+        short = table.name.removeprefix(f"{Path(path).parent}/")
+        return replace(_raw(table, short, keep), path=table.name, file=path)
+
+    small = {n: raw(p, t) for n, (p, t) in enumerate(opened) if t.header_line is None}
+    keep = None
+    if countries:
+        iso = _baci_iso([r for r in small.values()
+                         if _format_of(r.header) is FORMATS["baci_countries"]])  # fmt: skip
+        wanted = set(countries)
+        codes = tuple(sorted(int(c) for c, v in iso.items() if v in wanted and c.isdigit()))
+        keep = _Keep(codes, tuple(countries)) if codes else None
+    return [small[n] if n in small else raw(p, t, keep) for n, (p, t) in enumerate(opened)]
 
 
 # BACI's year files, read typed: a missing quantity is written NA.
 _BACI_HEADER = ["t", "i", "j", "k", "v", "q"]
 
 
-def _columnar(table: files.Table, short: str) -> _Raw | None:
+def _columnar(table: files.Table, short: str, keep: _Keep | None = None) -> _Raw | None:
     """Read a large plain CSV table with pyarrow; ``None`` if pyarrow cannot.
 
     BACI year files are read typed (years and country codes as integers, values and
@@ -243,13 +271,26 @@ def _columnar(table: files.Table, short: str) -> _Raw | None:
         convert = pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
                                        strings_can_be_null=False,
                                        quoted_strings_can_be_null=False)  # fmt: skip
+    options = pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24)
+    skipped: dict[str, int] = {}
     try:
-        arrow = pacsv.read_csv(
-            io.BytesIO(table.data),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1,
-                                           block_size=1 << 24),
-            convert_options=convert,
-        )  # fmt: skip
+        if keep is not None and header == _BACI_HEADER:
+            # Filtered block by block: ten million rows are never held at once.
+            codes = pa.array(keep.codes, type=pa.int32())
+            reader = pacsv.open_csv(io.BytesIO(table.data), read_options=options,
+                                    convert_options=convert)  # fmt: skip
+            batches, total = [], 0
+            for batch in reader:
+                total += batch.num_rows
+                mine = pc.or_(pc.is_in(batch["i"], value_set=codes),
+                              pc.is_in(batch["j"], value_set=codes))  # fmt: skip
+                batches.append(batch.filter(mine))
+            arrow = pa.Table.from_batches(batches, schema=reader.schema)
+            skipped[keep.reason] = total - arrow.num_rows
+        else:
+            arrow = pacsv.read_csv(io.BytesIO(table.data), read_options=options,
+                                   convert_options=convert)  # fmt: skip
+            total = arrow.num_rows
     except pa.ArrowInvalid:
         return None
     notes = list(table.notes)
@@ -264,10 +305,10 @@ def _columnar(table: files.Table, short: str) -> _Raw | None:
             arrow = arrow.filter(pc.invert(again))
             notes.append(f"{n} repeated header line(s) skipped (downloads joined together)")
     frame = arrow.to_pandas()
-    return _Raw(short, table.sha256, header, frame, notes, len(frame))
+    return _Raw(short, table.sha256, header, frame, notes, total, skipped=skipped)
 
 
-def _raw(table: files.Table, short: str) -> _Raw:
+def _raw(table: files.Table, short: str, keep: _Keep | None = None) -> _Raw:
     """Turn one opened table into text cells under its header, with the line of each row.
 
     Messages name the table by its full path; its provenance, by ``short`` (the file
@@ -275,7 +316,7 @@ def _raw(table: files.Table, short: str) -> _Raw:
     """
     name = table.name
     if table.header_line is not None:
-        fast = _columnar(table, short)
+        fast = _columnar(table, short, keep)
         if fast is not None:
             return fast
         table.decoded()
@@ -286,9 +327,12 @@ def _raw(table: files.Table, short: str) -> _Raw:
                             strict=True)  # fmt: skip
         numbered = []
         try:
+            start = 1
             for row in reader:
+                # A row is named by the line it starts on, even if a quoted cell spans lines.
                 if any(c.strip() for c in row):
-                    numbered.append((reader.line_num, row))
+                    numbered.append((start, row))
+                start = reader.line_num + 1
         except csv.Error as err:
             raise DataError(
                 Problem(name, reader.line_num, None, "well-formed CSV", str(err))
@@ -373,18 +417,22 @@ def _convert(values: Sequence[str], src: str) -> dict[str, str | None]:
     A name that matches several countries (an aggregate such as "Middle East, North
     Africa, Afghanistan, and Pakistan") is unknown too.
     """
-    distinct = sorted({v for v in values if v})
-    if not distinct:
-        return {}
+    distinct = tuple(sorted({v for v in values if v}))
+    return dict(_convert_distinct(distinct, src)) if distinct else {}
+
+
+@cache
+def _convert_distinct(distinct: tuple[str, ...], src: str) -> tuple[tuple[str, str | None], ...]:
+    """Convert sorted distinct values once per session: country_converter takes seconds."""
     with _quiet():
         # An empty not_found would give back the input: a sentinel marks the unknown.
         out = _converter().convert(distinct, src=src, to="ISO3", not_found=_UNKNOWN)
     if isinstance(out, str):
         out = [out]
-    return {
-        v: (c if isinstance(c, str) and c != _UNKNOWN else None)
+    return tuple(
+        (v, c if isinstance(c, str) and c != _UNKNOWN else None)
         for v, c in zip(distinct, out, strict=True)
-    }
+    )
 
 
 @cache
@@ -496,7 +544,7 @@ class _Steps:
     def __init__(self, raw: _Raw):
         self.raw = raw
         self.keep = pd.Series(True, index=raw.frame.index)
-        self.dropped: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter(raw.skipped)
         self.conversions: list[str] = list(raw.notes)
 
     def drop(self, mask: pd.Series, reason: str) -> None:
@@ -972,6 +1020,24 @@ def _take(values: Sequence[object], index: np.ndarray) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(position[index], categories.tolist()))
 
 
+def _baci_codes(codes: Sequence[_Raw]) -> dict[str, str]:
+    """Map BACI's country codes (no leading zeros) to the ISO3 codes of its code files."""
+    iso: dict[str, str] = {}
+    for c in codes:
+        col = "country_iso3" if "country_iso3" in c.header else "iso_3digit_alpha"
+        iso.update(dict(zip(c.frame["country_code"].str.lstrip("0"), c.frame[col], strict=True)))
+    return iso
+
+
+def _baci_iso(codes: Sequence[_Raw]) -> dict[str, str]:
+    """Map BACI's country codes to the codes the loader gives them (ISO3, or an aggregate's)."""
+    iso = _baci_codes(codes)
+    distinct = sorted(iso)
+    resolved, _ = _partners(pd.Series([iso[c] for c in distinct], dtype="str"),
+                            pd.Series(False, index=range(len(distinct))))  # fmt: skip
+    return dict(zip(distinct, resolved, strict=True))
+
+
 def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
     """Load CEPII BACI: exporter i to importer j; values ×1000 to US$, quantities in tons.
 
@@ -986,10 +1052,7 @@ def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             Problem(raw.name, None, "i, j", "BACI's country-code file (country_codes_V*.csv, "
                     "shipped in the same archive) among the files", "none given")
         )  # fmt: skip
-    iso: dict[str, str] = {}
-    for c in codes:
-        col = "country_iso3" if "country_iso3" in c.header else "iso_3digit_alpha"
-        iso.update(dict(zip(c.frame["country_code"].str.lstrip("0"), c.frame[col], strict=True)))
+    iso = _baci_codes(codes)
     exporters, importers = pd.factorize(f["i"]), pd.factorize(f["j"])
     distinct = sorted({str(v).lstrip("0") for v in [*exporters[1], *importers[1]]})
     unknown = [c for c in distinct if c not in iso]
@@ -1407,13 +1470,17 @@ def _distinct(raws: list[_Raw]) -> list[_Raw]:
     return [replace(r, name=r.path) if names.count(r.name) > 1 else r for r in raws]
 
 
-def load_files(paths: Sequence[Path]) -> list[Loaded]:
+def load_files(paths: Sequence[Path], *, countries: Sequence[str] | None = None) -> list[Loaded]:
     """Load trade downloads of any supported format; reference files are used, not returned.
 
     Parameters
     ----------
     paths
         Trade files and their reference files (BACI country codes), in any order.
+    countries
+        ISO3 codes: read only BACI rows with one of them on either side, as the file is
+        read (a year has ten million rows; a pair report needs a few per cent). The rows
+        left unread are counted in the provenance. Every row by default.
 
     Returns
     -------
@@ -1425,7 +1492,7 @@ def load_files(paths: Sequence[Path]) -> list[Loaded]:
     DataError
         If a file is unreadable, of an unknown format or malformed.
     """
-    raws = _distinct([raw for p in paths for raw in _read(Path(p))])
+    raws = _distinct(_read_all(paths, countries))
     formats = [detect(r.header, file=r.name) for r in raws]
     companions = [r for r, f in zip(raws, formats, strict=True) if f.loader is None]
     if raws and len(companions) == len(raws):

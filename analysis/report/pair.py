@@ -120,7 +120,8 @@ def check_pair(
     pair.embedded_years(data.load("dots_trade"), reporter, partner, years=span,
                         required=not files)  # fmt: skip
     if files:
-        pair.select(formats.load_files(files), reporter, partner, years=span)
+        pair.select(formats.load_files(files, countries=[reporter, partner]), reporter, partner,
+                    years=span)  # fmt: skip
     return reporter, partner
 
 

@@ -290,3 +290,15 @@ def test_repeating_a_row_with_another_value_is_always_refused(tmp_path, row, del
     cells[-1] = str(int(cells[-1]) + delta)
     with pytest.raises(DataError, match="given twice with different values"):
         formats.load_file(write(tmp_path / "q.csv", [*ROWS, ",".join(cells)]))
+
+
+def test_lines_are_counted_from_where_a_row_starts_after_a_quoted_line_break(tmp_path):
+    rows = [ROWS[0].replace("Japan", '"Japan,\nthe islands"'), ROWS[1].replace("2000", "x")]
+    with pytest.raises(DataError, match=r"f.csv:4:Trade Value \(US\$\): expected a number"):
+        formats.load_file(write(tmp_path / "f.csv", rows))
+
+
+def test_an_iso2_code_in_an_iso3_column_is_read_as_its_country(tmp_path):
+    rows = [*ROWS, ROWS[4].replace("JPN,03,Fish", "JP,04,Dairy")]
+    t = formats.load_file(write(tmp_path / "f.csv", rows)).table
+    assert t.loc[t["product"] == "04", "partner_iso3"].tolist() == ["JPN"]
