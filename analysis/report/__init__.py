@@ -200,15 +200,57 @@ def _render(nb: nbformat.NotebookNode) -> str:
         extra_loaders=[jinja2.DictLoader({"page.html.j2": PAGE_TEMPLATE})],
         template_file="page.html.j2",
     )
-    body, _ = exporter.from_notebook_node(_dollars_as_text(nb))
+    body, _ = exporter.from_notebook_node(for_page(nb))
     return body
 
 
-def _dollars_as_text(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Escape ``$`` in Markdown (cells and outputs), which would otherwise pair up as maths.
+# A link or image whose address names a scheme other than the web's or mail's.
+_UNSAFE_LINK = re.compile(r"\]\((?=\s*<?(?!(?:https?|mailto):)[A-Za-z][A-Za-z0-9+.-]*:)")
 
-    The notebooks write amounts as ``US$4.3 billion``; without the escape the text between
-    two of them is taken for a formula and its Markdown (bold, links) is not rendered.
+
+def safe_markdown(text: str) -> str:
+    r"""Make Markdown that code wrote from data render as text: no raw HTML, no script links.
+
+    nbconvert renders a Markdown output's HTML as it is, and its links whatever their
+    scheme: a tag (``<img onerror=…>``) or a ``javascript:`` link that came in with the
+    data would run in the reader's browser. The notebooks write no HTML into Markdown
+    outputs, so every ``<`` is shown as the character, and a link to another scheme as
+    its text.
+
+    Parameters
+    ----------
+    text
+        A ``text/markdown`` output.
+
+    Returns
+    -------
+    str
+        The same Markdown, safe to render.
+
+    Examples
+    --------
+    >>> safe_markdown("**<img src=x onerror=alert(1)>** [x](javascript:alert(1))")
+    '**&lt;img src=x onerror=alert(1)>** [x]\\(javascript:alert(1))'
+    """
+    return _UNSAFE_LINK.sub("]\\(", text.replace("<", "&lt;"))
+
+
+def for_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of an executed notebook ready to render: outputs made safe, ``$`` escaped.
+
+    ``$`` in Markdown (cells and outputs) would otherwise pair up as maths: the notebooks
+    write amounts as ``US$4.3 billion``, and the text between two of them would be taken
+    for a formula. Markdown outputs, written from data, go through :func:`safe_markdown`.
+
+    Parameters
+    ----------
+    nb
+        The executed notebook (left unchanged).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The copy to render.
     """
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
@@ -216,7 +258,8 @@ def _dollars_as_text(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.source = _escape_dollars(cell.source)
         for output in cell.get("outputs", []):
             if "text/markdown" in output.get("data", {}):
-                output.data["text/markdown"] = _escape_dollars(output.data["text/markdown"])
+                page = safe_markdown(output.data["text/markdown"])
+                output.data["text/markdown"] = _escape_dollars(page)
     return nb
 
 

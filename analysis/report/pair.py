@@ -27,7 +27,15 @@ from analysis import data
 from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR
 from analysis.measures import pair
 from analysis.readers import formats
-from analysis.report import KERNEL_ENV, KERNEL_TIMEOUT_S, PID_FILE, BuildError, read, stage
+from analysis.report import (
+    KERNEL_ENV,
+    KERNEL_TIMEOUT_S,
+    PID_FILE,
+    BuildError,
+    for_page,
+    read,
+    stage,
+)
 
 PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
 
@@ -69,7 +77,8 @@ def _html(nb: nbformat.NotebookNode) -> str:
     """Render an executed notebook as a standalone HTML page without the input prompts."""
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="lab", exclude_input_prompt=True).from_notebook_node(nb)
+    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True)
+    body, _ = exporter.from_notebook_node(for_page(nb))
     return body
 
 

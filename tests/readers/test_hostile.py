@@ -302,3 +302,26 @@ def test_an_iso2_code_in_an_iso3_column_is_read_as_its_country(tmp_path):
     rows = [*ROWS, ROWS[4].replace("JPN,03,Fish", "JP,04,Dairy")]
     t = formats.load_file(write(tmp_path / "f.csv", rows)).table
     assert t.loc[t["product"] == "04", "partner_iso3"].tolist() == ["JPN"]
+
+
+def test_a_large_baci_file_read_for_two_countries_keeps_their_rows_and_counts_the_rest(tmp_path):
+    codes = Path(__file__).parents[1] / "fixtures" / "country_codes_V202401.csv"
+    numbers = pd.read_csv(codes, dtype=str)["country_code"].astype(int).tolist()[:40]
+    rows = [f"{t},{i},{j},{k:06d},{(i * j + k) % 997 + 1}.5,NA" for t in range(2000, 2021)
+            for i in numbers for j in numbers if i != j for k in range(10101, 10301)]  # fmt: skip
+    path = tmp_path / "BACI_HS17_Y2020_V202401.csv"
+    path.write_text("t,i,j,k,v,q\n" + "\n".join(rows) + "\n")
+    assert path.stat().st_size > files.LARGE_BYTES
+    iso = dict(pd.read_csv(codes, dtype=str)[["country_code", "country_iso3"]].values)
+    a, b = iso[str(numbers[0])], iso[str(numbers[1])]
+    whole = formats.load_files([path, codes])[0]
+    part = formats.load_files([path, codes], countries=[a, b])[0]
+    mine = whole.table[whole.table["reporter_iso3"].isin([a, b])
+                       | whole.table["partner_iso3"].isin([a, b])]  # fmt: skip
+    assert len(part.table) == len(mine) and part.table["value_usd"].sum() == mine["value_usd"].sum()
+    skipped = dict(part.provenance.dropped)
+    assert skipped == {
+        f"rows without {a} or {b}, not read (not used for the pair)": len(rows) - len(mine)
+    }
+    assert part.provenance.rows_in == len(rows)
+    assert pair.by_year(pair.select([part], a, b)).equals(pair.by_year(pair.select([whole], a, b)))

@@ -7,6 +7,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.config import NOTEBOOK_DIR, ROOT
 from analysis.report import BuildError, build, notebooks
@@ -224,3 +226,44 @@ def test_pair_build_errors_number_cells_as_the_notebook_does(tmp_path):
     assert _cell_number(nb, 0) == 1 and _cell_number(nb, 1) == 2
     assert _cell_number(nb, 2) == "of the parameters given"
     assert _cell_number(nb, 3) == 3
+
+
+ATTACKS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "[click](javascript:alert(1))",
+    "![x]( JAVASCRIPT:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    "<a href='javascript:alert(1)'>x</a>",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_markdown_written_from_data_renders_no_tag_and_no_script_link(attack):
+    from analysis.report.pair import _html
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={
+            "text/markdown": f"Exports of **{attack}** were US$4.3 billion, [see](https://a.org)."
+        })])])  # fmt: skip
+    page = _html(nb)
+    body = page[page.index("<body") :]
+    assert "<img src=x" not in body and "<script>alert" not in body
+    assert not re.search(r"""(?i)<[a-z][^>]*(href|src)=["']?\s*(javascript|data):""", body)
+    assert '<a href="https://a.org">see</a>' in body and "<strong>" in body
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>&\"'()[]!:/ =abjscriptvJS*_`\\")), max_size=40))
+def test_no_text_makes_safe_markdown_render_a_tag(text):
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from analysis.report import safe_markdown
+
+    rendered = markdown2html_mistune(safe_markdown(text))
+    tags = set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", rendered))
+    assert tags <= {"p", "a", "em", "strong", "code", "img", "del", "br", "ul", "ol", "li",
+                    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "pre", "blockquote"}  # fmt: skip
+    assert "<img" not in rendered or 'src="' in rendered
+    assert not re.search(r"(?i)(href|src)=\"\s*[a-z][a-z0-9+.-]*:", rendered.replace(
+        'href="http', "").replace('src="http', "").replace('href="mailto', ""))  # fmt: skip
