@@ -54,6 +54,9 @@ else:
 
 # The build sets this so that notebooks save figures and tables into the report being built.
 OUTPUT_DIR_ENV = "ANALYSIS_OUTPUT_DIR"
+#: A private folder where :func:`analysis.readers.formats.load_files` keeps what it read,
+#: so that a build's check and its notebook read a large download once, not twice.
+READ_MEMO_ENV = "ANALYSIS_READ_MEMO"
 
 
 def output_dir() -> Path:

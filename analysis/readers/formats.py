@@ -32,8 +32,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
+import json
 import logging
+import os
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.config import READ_MEMO_ENV
 from analysis.errors import DataError, Problem
 from analysis.readers import files
 
@@ -1492,6 +1497,9 @@ def load_files(paths: Sequence[Path], *, countries: Sequence[str] | None = None)
     DataError
         If a file is unreadable, of an unknown format or malformed.
     """
+    memo = _memo(paths, countries)
+    if memo is not None and memo.is_file():
+        return pickle.loads(memo.read_bytes())
     raws = _distinct(_read_all(paths, countries))
     formats = [detect(r.header, file=r.name) for r in raws]
     companions = [r for r, f in zip(raws, formats, strict=True) if f.loader is None]
@@ -1503,6 +1511,27 @@ def load_files(paths: Sequence[Path], *, countries: Sequence[str] | None = None)
                                 zip(raws, formats, strict=True))
                     + ", read together with a BACI year file")
         )  # fmt: skip
-    return [
+    loaded = [
         f.loader(r, companions) for r, f in zip(raws, formats, strict=True) if f.loader is not None
     ]
+    if memo is not None:
+        memo.write_bytes(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    return loaded
+
+
+def _memo(paths: Sequence[Path], countries: Sequence[str] | None) -> Path | None:
+    """Return where a build keeps what these files gave, or ``None`` outside a build.
+
+    The key names each file by its path and its version on disk (size, times, inode), so
+    a file changed between the build's check and its notebook is read again.
+    """
+    folder = os.environ.get(READ_MEMO_ENV)
+    if not folder:
+        return None
+    versions = []
+    for p in paths:
+        st = Path(p).resolve().stat()
+        versions.append([str(Path(p).resolve()), st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                         st.st_ino])  # fmt: skip
+    key = json.dumps([versions, sorted(countries or [])])
+    return Path(folder) / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"

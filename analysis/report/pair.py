@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from analysis import data
-from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR
+from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, READ_MEMO_ENV, REPORT_DIR
 from analysis.measures import pair
 from analysis.readers import formats
 from analysis.report import (
@@ -172,11 +173,30 @@ def build_pair(
     BuildError
         If a notebook cell fails; the previous report is left as it was.
     """
+    paths = [Path(f).resolve() for f in files]
+    # The check's reading of the files is kept for the notebook, which would read them again.
+    memo = tempfile.mkdtemp(prefix="analysis-reads-")
+    try:
+        with _environment({READ_MEMO_ENV: memo}):
+            reporter, partner = check_pair(reporter, partner, paths, years=years)
+            return _build(reporter, partner, paths, years, out_root, notebook, memo)
+    finally:
+        shutil.rmtree(memo, ignore_errors=True)
+
+
+def _build(
+    reporter: str,
+    partner: str,
+    paths: list[Path],
+    years: str | None,
+    out_root: Path,
+    notebook: Path,
+    memo: str,
+) -> Path:
+    """Execute the pair notebook into a staging folder and swap it in for the report."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    paths = [Path(f).resolve() for f in files]
-    reporter, partner = check_pair(reporter, partner, paths, years=years)
     out_dir = pair_folder(reporter, partner, out_root).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = stage(out_dir)
@@ -191,7 +211,7 @@ def build_pair(
             "data_files": [str(p) for p in paths],
             "years": years,
         }
-        with _environment({**KERNEL_ENV, OUTPUT_DIR_ENV: str(staging)}):
+        with _environment({**KERNEL_ENV, OUTPUT_DIR_ENV: str(staging), READ_MEMO_ENV: memo}):
             try:
                 papermill.execute_notebook(
                     str(source),

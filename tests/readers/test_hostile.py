@@ -325,3 +325,19 @@ def test_a_large_baci_file_read_for_two_countries_keeps_their_rows_and_counts_th
     }
     assert part.provenance.rows_in == len(rows)
     assert pair.by_year(pair.select([part], a, b)).equals(pair.by_year(pair.select([whole], a, b)))
+
+
+def test_a_build_reads_a_file_once_and_again_if_it_changes(tmp_path, monkeypatch):
+    from analysis.config import READ_MEMO_ENV
+
+    memo = tmp_path / "memo"
+    memo.mkdir()
+    monkeypatch.setenv(READ_MEMO_ENV, str(memo))
+    path = write(tmp_path / "f.csv", ROWS)
+    first = formats.load_files([path], countries=["IND", "JPN"])
+    assert len(list(memo.iterdir())) == 1
+    again = formats.load_files([path], countries=["IND", "JPN"])
+    assert again[0].table.equals(first[0].table)
+    write(path, [r.replace(",1000", ",1234") for r in ROWS])
+    changed = formats.load_files([path], countries=["IND", "JPN"])
+    assert 1234 in changed[0].table["value_usd"].tolist()
