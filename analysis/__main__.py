@@ -148,12 +148,16 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
     Returns
     -------
     str
-        The text, without a final newline.
+        The text, without a final newline. CSV cells a spreadsheet would run as formulas
+        are neutralised, Markdown cells escaped, and the table's texts kept to one line
+        each (no line break or terminal escape sequence from the data).
     """
     from analysis.cases.india_japan import claims
+    from analysis.present.tables import csv_text
+    from analysis.present.text import one_line
 
     if fmt == "csv":
-        return ledger.to_csv(index=False, lineterminator="\n").rstrip("\n")
+        return csv_text(ledger).rstrip("\n")
     if fmt == "json":
         return ledger.to_json(orient="records", indent=2, force_ascii=False)
     if fmt == "markdown":
@@ -163,10 +167,10 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
         measured = (
             ""
             if r.measured_value is None or r.measured_value != r.measured_value
-            else (f" | measured {r.measured_value:.4g} ({r.period})")
+            else (f" | measured {r.measured_value:.4g} ({one_line(r.period)})")
         )
-        lines.append(f"{r.claim_id}  {r.verdict.upper()}{measured}\n    {r.statement}\n    "
-                     f"{r.explanation}")  # fmt: skip
+        lines.append(f"{one_line(r.claim_id)}  {one_line(r.verdict).upper()}{measured}\n    "
+                     f"{one_line(r.statement)}\n    {one_line(r.explanation)}")  # fmt: skip
     counts = ledger["verdict"].value_counts()
     lines.append("; ".join(f"{n} {v}" for v, n in counts.items()))
     return "\n".join(lines)

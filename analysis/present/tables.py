@@ -9,6 +9,7 @@ years without thousands separators; the rows' ``source_id`` becomes a source not
 
 from __future__ import annotations
 
+import csv
 import html
 import math
 import re
@@ -22,15 +23,17 @@ import pandas as pd
 from analysis import data
 from analysis.config import output_dir
 
-# Text a spreadsheet would evaluate (=, +, -, @) or treat as a control (tab, carriage return).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's CSV-injection rules: text a spreadsheet would evaluate (=, +, -, @, also after
+# leading blanks, which spreadsheets skip) or that starts with a tab or a carriage return.
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL_START = ("\t", "\r")
 _WORDS = {"hs": "HS", "fdi": "FDI", "gdp": "GDP", "hhi": "HHI", "usd": "US$", "iso3": "ISO3",
           "cagr": "CAGR"}  # fmt: skip
 DEFAULT_NOTE = "Source: computed by the analysis package from the curated tables in data/."
 
 
 def neutralise(value: object) -> object:
-    """Return a text cell that a spreadsheet would run as a formula as plain text.
+    r"""Return a text cell that a spreadsheet would run as a formula as plain text.
 
     Parameters
     ----------
@@ -40,15 +43,22 @@ def neutralise(value: object) -> object:
     Returns
     -------
     object
-        The cell with a leading apostrophe if it is text starting with ``=``, ``+``,
-        ``-``, ``@``, a tab or a carriage return; any other cell unchanged.
+        The cell with a leading apostrophe if it is text that starts with ``=``, ``+``,
+        ``-`` or ``@`` once leading whitespace is trimmed, or that starts with a tab or a
+        carriage return; any other cell unchanged. Text that looks like a negative
+        number (``"-2"``) is neutralised too, as OWASP advises for text cells; numbers
+        stored as numbers stay numbers.
 
     Examples
     --------
-    >>> neutralise("=HYPERLINK(1)"), neutralise("-2 + 3"), neutralise("Brazil"), neutralise(-2.5)
-    ("'=HYPERLINK(1)", "'-2 + 3", 'Brazil', -2.5)
+    >>> neutralise("=HYPERLINK(1)"), neutralise(" -2+3"), neutralise("\tx"), neutralise("-2")
+    ("'=HYPERLINK(1)", "' -2+3", "'\tx", "'-2")
+    >>> neutralise("Brazil"), neutralise(-2.5)
+    ('Brazil', -2.5)
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and (
+        value.lstrip().startswith(_FORMULA_START) or value.startswith(_CONTROL_START)
+    ):
         return "'" + value
     return value
 
@@ -73,6 +83,36 @@ def safe_for_spreadsheets(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(neutralise)
     out.columns = [neutralise(str(c)) for c in out.columns]
     return out
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    r"""Write a table as CSV text for spreadsheets: formulas neutralised, one record a row.
+
+    Parameters
+    ----------
+    df
+        The table; its index is not written.
+
+    Returns
+    -------
+    str
+        The CSV, lines ending in ``\n``, dates as ISO days, cells neutralised by
+        :func:`safe_for_spreadsheets`.
+
+    Examples
+    --------
+    >>> csv_text(pd.DataFrame({"a": ["=1", "x"], "b": [-2.5, 3]}))
+    "a,b\n'=1,-2.5\nx,3.0\n"
+    """
+    safe = safe_for_spreadsheets(df)
+    # The csv module quotes a cell holding a line feed but not a lone carriage return,
+    # which readers take for the end of the row: a table with one has every text quoted.
+    texts = [*safe.columns, *(v for col in safe.columns for v in safe[col])]
+    lone_cr = any(isinstance(v, str) and "\r" in v for v in texts)
+    return safe.to_csv(
+        index=False, lineterminator="\n", date_format="%Y-%m-%d",
+        quoting=csv.QUOTE_NONNUMERIC if lone_cr else csv.QUOTE_MINIMAL,
+    )  # fmt: skip
 
 
 def humanise(name: str) -> str:
@@ -318,7 +358,7 @@ def save_table(df: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path
     folder = (out_dir or output_dir()) / "tables"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
-    safe_for_spreadsheets(df).to_csv(path, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    path.write_text(csv_text(df), encoding="utf-8", newline="")
     table = publication_table(df, name)
     (folder / f"{name}.html").write_text(table.as_raw_html(), encoding="utf-8")
     (folder / f"{name}.tex").write_text(table.as_latex(), encoding="utf-8")

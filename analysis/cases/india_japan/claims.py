@@ -6,8 +6,9 @@ measurement a verdict, and picks the primary one by a rule it states. Verdicts:
 
 * ``holds``: the measured value, rounded as the claim is rounded, equals the claim (or
   the qualitative statement is true);
-* ``holds approximately``: within the claim's tolerance (the ``tolerance_rel`` column of
-  the ``claims`` table, each with its reason);
+* ``holds approximately``: within the claim's tolerance (``data/claim_tolerances.csv``,
+  each with its reason, read when the ledger runs: a larger tolerance can only move a
+  verdict towards ``holds approximately``, never away from it);
 * ``does not hold``;
 * ``cannot be checked with the data at hand``: the ledger then says what data would.
 
@@ -16,8 +17,9 @@ Checks read tables through :class:`Tables`, so tests can pass small synthetic ta
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -25,14 +27,16 @@ import pandas as pd
 from analysis import data
 from analysis.cases.india_japan import composition, headline, investment, trends
 from analysis.config import DATA_DIR
-from analysis.errors import DataError, Problem
-from analysis.present.text import ordinal
+from analysis.errors import DataError, Problem, require_columns
+from analysis.present.text import escape_markdown, ordinal
 
 __all__ = [
     "CHECKS",
+    "MAX_TOLERANCE",
     "Measurement",
     "Result",
     "Tables",
+    "USES_TOLERANCE",
     "VERDICTS",
     "check",
     "ledger",
@@ -65,13 +69,18 @@ class Measurement:
 
 @dataclass(frozen=True)
 class Result:
-    """A claim's verdict: the primary measurement, every measurement, and why."""
+    """A claim's verdict: the primary measurement, every measurement, why, and the tolerance.
+
+    ``tolerance_rel`` is the one read from the tolerance file when :func:`run` judged the
+    claim (``None`` for a claim without a row there).
+    """
 
     claim_id: str
     verdict: str
     explanation: str
     primary: Measurement | None = None
     measurements: tuple[Measurement, ...] = field(default_factory=tuple)
+    tolerance_rel: float | None = None
 
 
 class Tables:
@@ -89,6 +98,8 @@ class Tables:
                  data_dir: Path = DATA_DIR):  # fmt: skip
         self._tables = dict(tables or {})
         self._data_dir = data_dir
+        self._given = set(self._tables)
+        self._tolerances: dict[str, float] | None = None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         """Return a table by name."""
@@ -96,18 +107,54 @@ class Tables:
             self._tables[name] = data.load(name, data_dir=self._data_dir)
         return self._tables[name]
 
+    def tolerances(self) -> dict[str, float]:
+        """Return the claims' tolerances, by claim id, read and checked once.
+
+        Returns
+        -------
+        dict
+            ``claim_id`` to ``tolerance_rel`` from the ``claim_tolerances`` table.
+
+        Raises
+        ------
+        DataError
+            Naming the file, row and column of every tolerance that is not a number from 0
+            to :data:`MAX_TOLERANCE`, that is not 0 for a check that takes none, or whose
+            claim is unknown or listed twice.
+        """
+        if self._tolerances is None:
+            self._tolerances = checked_tolerances(self["claim_tolerances"],
+                                                  set(self["claims"]["claim_id"]),
+                                                  self.tolerance_file)  # fmt: skip
+        return self._tolerances
+
+    @property
+    def tolerance_file(self) -> str:
+        """Name the tolerance table as problems with it do: its file, or ``<claim_tolerances>``."""
+        if "claim_tolerances" in self._given:
+            return "<claim_tolerances>"
+        return str(self._data_dir / "claim_tolerances.csv")
+
 
 Check = Callable[[pd.Series, Tables], Result]
 CHECKS: dict[str, Check] = {}
+#: The claims whose check reads a tolerance; any other claim's tolerance must be 0.
+USES_TOLERANCE: set[str] = set()
+# 100% already admits any value from zero to twice the claim: a larger tolerance is a typo
+# (5 for 5%) or means the claim is not being checked at all.
+MAX_TOLERANCE = 1.0
 
 
-def check(claim_id: str) -> Callable[[Check], Check]:
+def check(claim_id: str, *, tolerance: bool = False) -> Callable[[Check], Check]:
     """Register a function as the check of one claim id.
 
     Parameters
     ----------
     claim_id
         The claim, for example ``"C01"``.
+    tolerance
+        Whether the check reads the claim's tolerance (a check that does not takes the
+        claim as exact, and a non-zero tolerance for it is refused).
 
     Returns
     -------
@@ -119,9 +166,88 @@ def check(claim_id: str) -> Callable[[Check], Check]:
         if claim_id in CHECKS:
             raise ValueError(f"a check for {claim_id} is already registered")
         CHECKS[claim_id] = fn
+        if tolerance:
+            USES_TOLERANCE.add(claim_id)
         return fn
 
     return register
+
+
+def _tolerance_problem(value: object, claim_id: str) -> tuple[str, str] | None:
+    """Return what a tolerance cell should be and what it is, or ``None`` if it is fine."""
+    if isinstance(value, bool):
+        return "a number", repr(value)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "a number", repr(value)
+    if not math.isfinite(number):
+        return "a finite number", repr(value)
+    if not 0 <= number <= MAX_TOLERANCE:
+        return (f"a relative tolerance from 0 to {MAX_TOLERANCE:g} ({MAX_TOLERANCE:.0%} "
+                "admits anything from zero to twice the claim)", repr(value))  # fmt: skip
+    if number and claim_id not in USES_TOLERANCE:
+        why = "takes the claim as exact" if claim_id in CHECKS else "does not exist"
+        return f"0 (the check of {claim_id} {why})", repr(value)
+    return None
+
+
+def checked_tolerances(table: pd.DataFrame, claim_ids: set[str], file: str) -> dict[str, float]:
+    """Check a tolerance table row by row and return its tolerances.
+
+    Parameters
+    ----------
+    table
+        The ``claim_tolerances`` table: ``claim_id`` and ``tolerance_rel``, in file order.
+    claim_ids
+        The ids of the ``claims`` table.
+    file
+        How problems name the table's file.
+
+    Returns
+    -------
+    dict
+        ``claim_id`` to ``tolerance_rel``.
+
+    Raises
+    ------
+    DataError
+        Listing every row (as a text editor numbers it, the header being row 1) whose
+        claim is unknown or repeated, or whose tolerance is not a finite number from 0 to
+        :data:`MAX_TOLERANCE`, or is not 0 for a claim whose check takes none.
+
+    Examples
+    --------
+    >>> checked_tolerances(pd.DataFrame({"claim_id": ["C01"], "tolerance_rel": [0.05]}),
+    ...                    {"C01"}, "t.csv")
+    {'C01': 0.05}
+    >>> checked_tolerances(pd.DataFrame({"claim_id": ["C01"], "tolerance_rel": [5.0]}),
+    ...                    {"C01"}, "t.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    analysis.errors.DataError: t.csv:2:tolerance_rel: expected a relative tolerance from 0 to 1 ...
+    """
+    require_columns(table, ["claim_id", "tolerance_rel"], file)
+    problems, out, first = [], {}, {}
+    for i, (cid, value) in enumerate(zip(table["claim_id"], table["tolerance_rel"],
+                                         strict=True), start=2):  # fmt: skip
+        if cid not in claim_ids:
+            problems.append(Problem(file, i, "claim_id", "the id of a claim in the claims table",
+                                    repr(cid)))  # fmt: skip
+            continue
+        if cid in first:
+            problems.append(Problem(file, i, "claim_id",
+                                    f"one row per claim (first on row {first[cid]})",
+                                    cid))  # fmt: skip
+            continue
+        first[cid] = i
+        bad = _tolerance_problem(value, cid)
+        if bad:
+            problems.append(Problem(file, i, "tolerance_rel", *bad))
+        else:
+            out[cid] = float(value)
+    if problems:
+        raise DataError(problems)
+    return out
 
 
 def _decimals(value: float) -> int:
@@ -163,14 +289,15 @@ def compare(measured: float, claimed: float, tolerance: float) -> str:
     return APPROX if within else FAILS
 
 
-def _tolerance(claim: pd.Series) -> float:
-    value = claim["tolerance_rel"]
-    if pd.isna(value):
-        raise DataError(
-            Problem("claims", None, "tolerance_rel",
-                    f"a tolerance for numeric claim {claim['claim_id']}", "blank")
-        )  # fmt: skip
-    return float(value)
+def _tolerance(claim: pd.Series, tables: Tables) -> float:
+    """Return the claim's tolerance as the tolerance file gives it now."""
+    cid = claim["claim_id"]
+    found = tables.tolerances()
+    if cid not in found:
+        raise DataError(Problem(tables.tolerance_file, None, "claim_id",
+                                f"a row for claim {cid}, whose check takes a tolerance",
+                                "none"))  # fmt: skip
+    return found[cid]
 
 
 def _bn(value: float) -> str:
@@ -258,7 +385,7 @@ def _trade_check(claim: pd.Series, tables: Tables) -> Result:
         return Result(cid, UNCHECKABLE, text)
     claimed = float(claim["claimed_value"])
     # A derived claim is judged on its sign alone, so it has no tolerance.
-    tol = 0.0 if derived else _tolerance(claim)
+    tol = 0.0 if derived else _tolerance(claim, tables)
     found = []
     for b in bases.itertuples():
         value = getattr(b, column) / 1e9
@@ -295,19 +422,19 @@ def _trade_check(claim: pd.Series, tables: Tables) -> Result:
     return Result(cid, primary.verdict, text, primary, tuple(found))
 
 
-@check("C01")
+@check("C01", tolerance=True)
 def check_total(claim: pd.Series, tables: Tables) -> Result:
     """Check the claimed India–Japan total trade on the sentence's basis."""
     return _trade_check(claim, tables)
 
 
-@check("C02")
+@check("C02", tolerance=True)
 def check_exports(claim: pd.Series, tables: Tables) -> Result:
     """Check the claimed Indian exports to Japan on the sentence's basis."""
     return _trade_check(claim, tables)
 
 
-@check("C03")
+@check("C03", tolerance=True)
 def check_imports(claim: pd.Series, tables: Tables) -> Result:
     """Check the claimed Indian imports from Japan on the sentence's basis."""
     return _trade_check(claim, tables)
@@ -322,7 +449,7 @@ def check_deficit(claim: pd.Series, tables: Tables) -> Result:
 # --- Investment: C05-C07 ---------------------------------------------------------------
 
 
-@check("C05")
+@check("C05", tolerance=True)
 def check_cumulative_fdi(claim: pd.Series, tables: Tables) -> Result:
     """Check cumulative Japanese FDI to the end of 2019 by interpolating between snapshots."""
     snaps = investment.cumulative_snapshots(tables["japan_fdi_india"]).dropna(
@@ -340,7 +467,7 @@ def check_cumulative_fdi(claim: pd.Series, tables: Tables) -> Result:
     value = (b["value_usd"] + weight * (a["value_usd"] - b["value_usd"])) / 1e9
     claimed = float(claim["claimed_value"])
     # An interpolated figure is an estimate: at best it holds approximately.
-    verdict = compare(value, claimed, _tolerance(claim))
+    verdict = compare(value, claimed, _tolerance(claim, tables))
     verdict = APPROX if verdict == HOLDS else verdict
     primary = Measurement(
         value, "USD bn",
@@ -648,7 +775,7 @@ def range_verdict(values: list[float], claimed: float, tolerance: float) -> str:
     return APPROX if max(values) >= low and min(values) <= high else FAILS
 
 
-@check("C09")
+@check("C09", tolerance=True)
 def check_five_percent(claim: pd.Series, tables: Tables) -> Result:
     """Check "about 5%" on the range of every measure in the latest year (:func:`range_verdict`).
 
@@ -656,7 +783,7 @@ def check_five_percent(claim: pd.Series, tables: Tables) -> Result:
     """
     ratios = _ratio_tables(tables)
     rows = ratios[ratios["comparison"] == "of Japan–China"].dropna(subset=["ratio"])
-    claimed, tol = float(claim["claimed_value"]), _tolerance(claim)
+    claimed, tol = float(claim["claimed_value"]), _tolerance(claim, tables)
     found = _ratio_measurements(rows, lambda r: compare(r, claimed, tol))
     latest = max(m.period for m in found if m.period.isdigit())
     recent = [m for m in found if m.period == latest]
@@ -676,7 +803,7 @@ def check_five_percent(claim: pd.Series, tables: Tables) -> Result:
     return Result(claim["claim_id"], verdict, text, primary, tuple(found))
 
 
-@check("C10")
+@check("C10", tolerance=True)
 def check_partner_rank(claim: pd.Series, tables: Tables) -> Result:
     """Check Japan's rank among India's partners: India's own figures in the latest year.
 
@@ -687,7 +814,7 @@ def check_partner_rank(claim: pd.Series, tables: Tables) -> Result:
     from analysis.measures import bilateral, indicators
 
     dots = tables["dots_trade"]
-    claimed, tol = float(claim["claimed_value"]), _tolerance(claim)
+    claimed, tol = float(claim["claimed_value"]), _tolerance(claim, tables)
 
     def verdict(rank: float) -> str:
         return compare(rank, claimed, tol) if rank <= claimed else FAILS
@@ -795,8 +922,10 @@ def _basket(claim: pd.Series, tables: Tables) -> Result:
     groups = tables["claim_product_groups"]
     named = composition.named_groups(table, groups[groups["claim_id"] == claim["claim_id"]])
     fraction = float(named["in_top"].mean())
-    tol = _tolerance(claim)
-    verdict = HOLDS if fraction == 1 else (APPROX if fraction >= tol else FAILS)
+    # The claim is that every named group is among them (a fraction of 1): like any relative
+    # tolerance, a larger one admits a smaller fraction, so it can only help the claim.
+    tol = _tolerance(claim, tables)
+    verdict = HOLDS if fraction == 1 else (APPROX if fraction >= 1 - tol else FAILS)
     flow = named["flow"].iloc[0]
     primary = Measurement(fraction, "share of named groups among the 10 largest chapters",
                           f"India-reported {flow}s to/from Japan by HS chapter (EIDB)", period,
@@ -811,13 +940,13 @@ def _basket(claim: pd.Series, tables: Tables) -> Result:
     return Result(claim["claim_id"], verdict, text, primary, (primary,))
 
 
-@check("C18")
+@check("C18", tolerance=True)
 def check_export_basket(claim: pd.Series, tables: Tables) -> Result:
     """Check the named main exports against the largest HS chapters."""
     return _basket(claim, tables)
 
 
-@check("C19")
+@check("C19", tolerance=True)
 def check_import_basket(claim: pd.Series, tables: Tables) -> Result:
     """Check the named main imports against the largest HS chapters."""
     return _basket(claim, tables)
@@ -841,14 +970,18 @@ def run(tables: Tables | None = None) -> list[Result]:
         ``cannot be checked with the data at hand``.
     """
     tables = tables or Tables()
+    # Read (and check) the tolerance file before any check, so that garbage in it is
+    # refused even on a row no check reads.
+    tolerances = tables.tolerances()
     out = []
     for _, claim in tables["claims"].iterrows():
         fn = CHECKS.get(claim["claim_id"])
         if fn is None:
             needs = f"The suite's data do not measure this (what would: {claim['checkable_with']})."
-            out.append(Result(claim["claim_id"], UNCHECKABLE, needs))
+            result = Result(claim["claim_id"], UNCHECKABLE, needs)
         else:
-            out.append(fn(claim, tables))
+            result = fn(claim, tables)
+        out.append(replace(result, tolerance_rel=tolerances.get(claim["claim_id"])))
     return out
 
 
@@ -866,7 +999,8 @@ def ledger(results: list[Result], claims: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``claim_id, statement, claimed_value, unit, verdict, measured_value, series, period,
-        source_id, tolerance_rel, explanation, checkable_with``.
+        source_id, tolerance_rel, explanation, checkable_with``; ``tolerance_rel`` is the
+        tolerance the check was run with (from the tolerance file, not the ``claims`` table).
     """
     info = claims.set_index("claim_id")
     rows = []
@@ -883,7 +1017,7 @@ def ledger(results: list[Result], claims: pd.DataFrame) -> pd.DataFrame:
                 "series": "" if p is None else p.series,
                 "period": "" if p is None else p.period,
                 "source_id": "" if p is None else p.source_id,
-                "tolerance_rel": info.loc[r.claim_id, "tolerance_rel"],
+                "tolerance_rel": r.tolerance_rel,
                 "explanation": r.explanation,
                 "checkable_with": info.loc[r.claim_id, "checkable_with"]
                 if r.verdict == UNCHECKABLE else "",
@@ -916,7 +1050,7 @@ def measurements(results: list[Result]) -> pd.DataFrame:
 
 
 def to_markdown(df: pd.DataFrame) -> str:
-    r"""Format a table as GitHub-flavoured Markdown (pipes in cells escaped).
+    r"""Format a table as GitHub-flavoured Markdown, every text escaped.
 
     Parameters
     ----------
@@ -926,14 +1060,16 @@ def to_markdown(df: pd.DataFrame) -> str:
     Returns
     -------
     str
-        The Markdown table, one line per row.
+        The Markdown table, one line per row: line breaks in a cell become spaces, and
+        pipes, Markdown punctuation and HTML are escaped
+        (:func:`~analysis.present.text.escape_markdown`).
 
     Examples
     --------
-    >>> print(to_markdown(pd.DataFrame({"a": [1.5], "b": ["x|y"]})))
+    >>> print(to_markdown(pd.DataFrame({"a": [1.5], "b": ["x|y <b>"]})))
     | a | b |
     | --- | --- |
-    | 1.5 | x\|y |
+    | 1.5 | x\|y &lt;b&gt; |
     """
 
     def cell(v: object) -> str:
@@ -941,10 +1077,10 @@ def to_markdown(df: pd.DataFrame) -> str:
             return ""
         if isinstance(v, float):
             return f"{v:.4g}"
-        return str(v).replace("|", "\\|")
+        return escape_markdown(v)
 
     head = [
-        "| " + " | ".join(df.columns) + " |",
+        "| " + " | ".join(escape_markdown(c) for c in df.columns) + " |",
         "| " + " | ".join("---" for _ in df.columns) + " |",
     ]
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]

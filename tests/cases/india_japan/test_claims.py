@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -15,6 +17,14 @@ CLAIM_COLUMNS = ["claim_id", "statement", "claimed_value", "unit", "period", "ch
 
 def claim_table(*rows):
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def claim_tables(*rows):
+    """The claims table and the tolerance file the ledger reads, from the same rows."""
+    table = claim_table(*rows)
+    known = table.dropna(subset=["tolerance_rel"])
+    tolerances = known[["claim_id", "tolerance_rel"]].assign(reason="test")
+    return {"claims": table, "claim_tolerances": tolerances.reset_index(drop=True)}
 
 
 def trade(exports_bn, imports_bn, period="2020-21"):
@@ -35,7 +45,7 @@ def trade(exports_bn, imports_bn, period="2020-21"):
 
 
 def run_one(claim, **tables):
-    tables["claims"] = claim_table(claim)
+    tables |= claim_tables(claim)
     (result,) = claims.run(claims.Tables(tables))
     return result
 
@@ -53,7 +63,7 @@ HEADLINE = [
     ("C01", "total", 13.7, "USD bn", "2020", "annual series", 0.05),
     ("C02", "exports", 4.3, "USD bn", "2020", "annual series", 0.05),
     ("C03", "imports", 9.4, "USD bn", "2020", "annual series", 0.05),
-    ("C04", "deficit", -5.1, "USD bn", "2020", "annual series", 0.05),
+    ("C04", "deficit", -5.1, "USD bn", "2020", "annual series", None),
 ]
 
 
@@ -69,7 +79,7 @@ def dots(india, japan, year=2020):
 
 def ledger_of(india, japan, fiscal):
     tables = {
-        "claims": claim_table(*HEADLINE),
+        **claim_tables(*HEADLINE),
         "claim_sentences": SENTENCE,
         "dots_trade": dots(india, japan),
         "india_japan_trade": trade(*fiscal),
@@ -104,7 +114,7 @@ def test_the_deficit_is_a_sign_on_the_sentence_basis():
 
 def test_a_year_without_any_series_cannot_be_checked():
     tables = {
-        "claims": claim_table(*HEADLINE),
+        **claim_tables(*HEADLINE),
         "claim_sentences": SENTENCE,
         "dots_trade": dots((4, 9), (4, 9), year=2015),
         "india_japan_trade": trade(4.3, 9.4, period="2015-16"),
@@ -332,7 +342,7 @@ def test_each_format_of_the_ledger(real_ledger, fmt):
     elif fmt == "csv":
         assert out.startswith("claim_id,statement,")
     else:
-        assert out.startswith("| claim_id | statement |")
+        assert out.startswith("| claim\\_id | statement |")  # Markdown punctuation escaped
 
 
 def gravity_tables(scale, seed=5):
@@ -403,3 +413,45 @@ def test_potential_is_judged_on_the_latest_dots_year_in_both_directions(scale, v
     assert "under 50% even at the top of the interval" in text
     for caveat in ["total merchandise", "importer", "coefficients' uncertainty only"]:
         assert caveat in text
+
+
+HOSTILE = ('<img src=x onerror=alert(1)> <script>alert(2)</script> & [x](javascript:alert(3)) '
+           '![y](http://example.org/y.png) a|b\nsecond line\x1b[2J')  # fmt: skip
+
+
+def hostile_ledger():
+    rows = [("C98", HOSTILE, 4.3, "USD bn", "2020", "x", 0.05),
+            ("C99", '=HYPERLINK("http://e")', None, "count", " -1+1", "\t@SUM(A1)",
+             None)]  # fmt: skip
+    table = claim_table(*rows)
+    results = [claims.Result("C98", "holds", " =1+2", claims.Measurement(-2.5, "USD bn", "-s",
+                             "2020", "@src", "holds")),
+               claims.Result("C99", "cannot be checked with the data at hand", "-2")]  # fmt: skip
+    return claims.ledger(results, table)
+
+
+def test_the_markdown_ledger_has_no_live_tag_or_link_and_one_line_a_row():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    out = claims.to_markdown(hostile_ledger())
+    assert len(out.splitlines()) == 4  # header, rule, two rows: no line break from a cell
+    rendered = markdown2html_mistune(out)
+    assert rendered.count("<tr>") == 3 and "<img" not in rendered and "<script" not in rendered
+    assert "<a " not in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered
+    assert "a|b second line" in rendered  # the pipe is text, not a cell break
+
+
+def test_each_format_escapes_hostile_text():
+    from analysis.__main__ import format_ledger
+
+    ledger = hostile_ledger()
+    records = json.loads(format_ledger(ledger, "json"))
+    assert [r["statement"] for r in records] == ledger["statement"].tolist()
+    rows = list(csv.reader(io.StringIO(format_ledger(ledger, "csv"), newline="")))
+    assert len(rows) == 3
+    for cell in (c for row in rows for c in row):
+        assert not cell.lstrip().startswith(("=", "+", "-", "@")) or cell == "-2.5", cell
+        assert not cell.startswith(("\t", "\r")), cell
+    assert rows[1][rows[0].index("measured_value")] == "-2.5"  # a number stays a number
+    table = format_ledger(ledger, "table")
+    assert "\x1b" not in table and len(table.splitlines()) == 3 * len(ledger) + 1
