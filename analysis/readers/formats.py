@@ -1245,7 +1245,8 @@ def _imf(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
                     "are in US$ × 10^UNIT_MULT (6: millions)", "neither: download the file "
                     "again with its attributes (labels and codes, all attributes)")
         )  # fmt: skip
-    scale = f[scale_col].str.lower().map(_SCALES) if scale_col else pd.Series(1.0, index=f.index)
+    scale = (f[scale_col].str.lower().map(_SCALES).astype("float64") if scale_col
+             else pd.Series(1.0, index=f.index))  # fmt: skip
     if scale.isna().any():
         i = scale[scale.isna()].index[0]
         raise DataError(Problem(raw.name, int(i) + 2, scale_col, "a scale such as Units, "

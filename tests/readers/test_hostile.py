@@ -341,3 +341,42 @@ def test_a_build_reads_a_file_once_and_again_if_it_changes(tmp_path, monkeypatch
     write(path, [r.replace(",1000", ",1234") for r in ROWS])
     changed = formats.load_files([path], countries=["IND", "JPN"])
     assert 1234 in changed[0].table["value_usd"].tolist()
+
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+DOWNLOADS = sorted(p.name for p in FIXTURES.glob("*.csv") if "country_codes" not in p.name)
+DAMAGE = [b",", b'"', b"\n", b"\r", b"-", b"1e309", b"\xff\xfe", b"\t", b";", b"NaN", b"\x00", b""]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(DOWNLOADS),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 30), st.sampled_from(DAMAGE)),
+        min_size=1,
+        max_size=4,
+    ),  # fmt: skip
+)
+def test_a_damaged_download_is_read_or_refused_never_a_traceback(tmp_path, name, edits):
+    data = (FIXTURES / name).read_bytes()
+    for where, cut, text in edits:
+        at = int(where * len(data))
+        data = data[:at] + text + data[at + cut :]
+    path = tmp_path / name
+    path.write_bytes(data)
+    paths = [path, FIXTURES / "country_codes_V202401.csv"] if name.startswith("BACI") else [path]
+    try:
+        loaded = formats.load_files(paths)
+        for x in loaded:
+            t = x.table
+            assert set(formats.COLUMNS) == set(t.columns)
+            assert (t["value_usd"].dropna() >= 0).all() and t["year"].between(1920, 2100).all()
+            countries = [c for c in pd.unique(t["reporter_iso3"].astype(str)) if len(c) == 3]
+            if countries:
+                partner = next((c for c in ("KOR", "IND", "USA") if c != countries[0]), "KOR")
+                pair.by_year(pair.select(loaded, countries[0], partner))
+    except DataError as err:
+        # Every refusal names the file (or the argument) it is about.
+        assert name in str(err) or "<arguments>" in str(err)
