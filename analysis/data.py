@@ -48,7 +48,7 @@ _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Text a spreadsheet would evaluate: =…, +…, @…, or - followed by something not a number.
-_FORMULA = re.compile(r"[=+@]|-[^0-9. ]")
+_FORMULA = re.compile(r"[=+@-]")
 _BOOLEAN = {"true": True, "false": False}
 # Longer cells are refused before parsing: no curated value needs more, and a giant
 # number must not hang the parser.
