@@ -916,6 +916,34 @@ def _checksum_problems(path: Path, res: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def check_package(data_dir: Path = DATA_DIR) -> None:
+    """Check the data package before anything uses it: descriptor, paths, sizes and hashes.
+
+    The cells of each table were checked when the package was written (``data rebuild``)
+    and are checked again by :func:`load`; a file whose hash still matches is the file
+    that passed. A build calls this before any notebook runs, so that a changed or missing
+    table stops it with a message naming the file, not a notebook cell.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder.
+
+    Raises
+    ------
+    DataError
+        Naming every table whose file is missing, outside the folder or changed.
+    """
+    problems: list[Problem] = []
+    for res in package(data_dir)["resources"]:
+        try:
+            problems += _checksum_problems(resource_path(res, data_dir), res)
+        except DataError as err:
+            problems += err.problems
+    if problems:
+        raise DataError(problems)
+
+
 def load(name: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     """Load a curated table, validated against its schema in ``datapackage.json``.
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -290,3 +291,17 @@ def test_clean_accented_text_is_accepted(text):
 )  # fmt: skip
 def test_mojibake_and_decomposed_text_are_named(text, expected):
     assert data.text_problem(text)[0] == expected
+
+
+def test_the_package_check_names_every_changed_or_missing_table_before_any_load(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    data.check_package(folder)
+    (folder / "gdp.csv").write_text("changed\n", encoding="utf-8")
+    (folder / "aid_by_donor.csv").unlink(missing_ok=True)
+    found = problems(lambda: data.check_package(folder))
+    named = {Path(p.file).name for p in found}
+    assert "gdp.csv" in named
+    assert ("aid_by_donor.csv" in named) == any(
+        r["path"] == "aid_by_donor.csv" for r in DESCRIPTOR["resources"]
+    )

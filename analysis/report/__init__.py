@@ -41,7 +41,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from tqdm import tqdm
 
-from analysis import cases
+from analysis import cases, data
 from analysis.config import DATA_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
 from analysis.errors import DataError
 from analysis.report import site
@@ -541,8 +541,6 @@ def _write_site(
     given: Inputs,
 ) -> None:
     """Write the notebook pages and the site's own pages into the report being built."""
-    from analysis import data
-
     for i, page in enumerate(pages):
         key = jobs[page.stem][1]
         body = (staging / CACHE_DIR / key / "page.html").read_text(encoding="utf-8")
@@ -693,6 +691,8 @@ def build(
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     logger.debug("notebooks from %s, data from %s, report to %s", notebook_dir, DATA_DIR, out_dir)
+    # A changed or missing table stops the build here, not in a notebook cell.
+    data.check_package()
     given = inputs()
     jobs: dict[str, tuple[Path | None, str]] = {p.stem: (p, cache_key(p, given)) for p in paths}
     case = cases.for_folder(notebook_dir)

@@ -122,6 +122,7 @@ def check_pair(
         neither the panel nor the files hold the pair (in the range), or the files mix
         units.
     """
+    data.check_package()
     codes = data.load("country_codes")
     # Countries and years first: a mistyped code should not wait for any data to load.
     reporter = pair.resolve_country(reporter, option="--reporter", codes=codes)
