@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataError, Problem, require_columns
+from analysis.measures import indicators
 from analysis.measures.indicators import WORLD
 
 __all__ = [
@@ -268,8 +269,10 @@ def world_trade(dots: pd.DataFrame, reporter: str) -> pd.DataFrame:
 def partner_ranking(dots: pd.DataFrame, reporter: str, year: int) -> pd.DataFrame:
     """Rank a reporter's partner economies by total trade (exports + imports) in a year.
 
-    Only economies and former economies are ranked (aggregates and unallocated areas
-    are not partners). Shares are of the reporter's trade with the World.
+    The panel's rows go to :func:`analysis.measures.indicators.partner_ranking`, the one
+    ranking of the package: only economies and former economies are ranked (aggregates and
+    unallocated areas are not partners), and shares are of the reporter's trade with the
+    World.
 
     Parameters
     ----------
@@ -283,8 +286,8 @@ def partner_ranking(dots: pd.DataFrame, reporter: str, year: int) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        ``partner_iso3``, ``total_usd``, ``share_pct``, ``rank`` (1 = largest; ties by
-        code), ``year``, largest first.
+        ``partner_iso3``, ``total_usd``, ``share_pct``, ``rank`` (1 = largest; ties share
+        the lower rank), ``year``, largest first.
     """
     require_columns(dots, [*COLUMNS, "partner_kind"], "<dots_trade input>")
     rows = dots[(dots["reporter_iso3"] == reporter) & (dots["year"] == year)]
@@ -292,14 +295,10 @@ def partner_ranking(dots: pd.DataFrame, reporter: str, year: int) -> pd.DataFram
         raise DataError(
             Problem("<partner_ranking>", None, "year", f"{reporter}'s figures for {year}", "none")
         )
-    world = rows[rows["partner_iso3"] == WORLD]["value_usd"].sum()
-    econ = rows[rows["partner_kind"].isin(ECONOMY_KINDS)]
-    total = econ.groupby("partner_iso3")["value_usd"].sum().reset_index(name="total_usd")
-    total = total.sort_values(["total_usd", "partner_iso3"], ascending=[False, True])
-    total["share_pct"] = 100 * total["total_usd"] / world if world else np.nan
-    total["rank"] = np.arange(1, len(total) + 1)
-    total["year"] = year
-    return total.reset_index(drop=True)
+    kept = rows[rows["partner_kind"].isin(ECONOMY_KINDS) | (rows["partner_iso3"] == WORLD)]
+    ranked = indicators.partner_ranking(kept[["partner_iso3", "flow", "value_usd"]])
+    ranked = ranked.assign(share_pct=100 * ranked["share_of_total"], year=year)
+    return ranked[["partner_iso3", "total_usd", "share_pct", "rank", "year"]]
 
 
 def partner_rank_series(dots: pd.DataFrame, reporter: str, partner: str) -> pd.DataFrame:

@@ -377,7 +377,7 @@ def _tables(raw: bytes, name: str, sha256: str, notes: list[str], depth: int) ->
         except (OSError, EOFError, zlib.error) as err:
             raise _refuse(name, "a complete gzip file", str(err)) from None
         return _tables(inner, name, sha256, [*notes, "gzip decompressed"], depth + 1)
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise _refuse(name, "a header row", "an empty file")
     return [_text_table(name, sha256, raw, notes)]
 
