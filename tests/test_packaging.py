@@ -82,7 +82,7 @@ def test_wheel_holds_every_module(wheel):
 
 
 def test_wheel_metadata_has_the_version_and_the_console_script(wheel):
-    info = f"analysis-{__version__}.dist-info/"
+    info = f"bilateral_trade-{__version__}.dist-info/"
     files = members(wheel, info)
     assert email.message_from_bytes(files["METADATA"])["Version"] == __version__
     scripts = files["entry_points.txt"].decode()
