@@ -635,7 +635,7 @@ def _publish(staging: Path, out_dir: Path) -> None:
     os.umask(umask)
     # mkdtemp makes a private folder; the report is meant to be read like any other.
     staging.chmod(0o777 & ~umask)
-    (staging / PID_FILE).unlink()
+    (staging / PID_FILE).unlink(missing_ok=True)
     if not out_dir.exists():
         staging.rename(out_dir)
         return

@@ -241,7 +241,7 @@ def _build(
         nbformat.write(nb, executed)
         (staging / "index.html").write_text(_html(nb), encoding="utf-8")
         staging.chmod(0o755)
-        (staging / PID_FILE).unlink()
+        (staging / PID_FILE).unlink(missing_ok=True)
         old = out_dir.with_name(f".{out_dir.name}-old")
         shutil.rmtree(old, ignore_errors=True)
         if out_dir.exists():
