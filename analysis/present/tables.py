@@ -200,9 +200,10 @@ class PublicationTable:
 
         head = cells("th", self.labels)
         body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in self.rows)
+        anchor = f' id="{html.escape(self.id)}"' if self.id else ""
+        caption = f"<caption>{html.escape(self.title)}</caption>\n" if self.title else ""
         return (
-            f'<table class="publication" id="{html.escape(self.id)}">\n'
-            f"<caption>{html.escape(self.title)}</caption>\n"
+            f'<table class="publication"{anchor}>\n{caption}'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n"
             f'<tfoot><tr><td colspan="{len(self.labels)}">{html.escape(self.note)}</td></tr>'
             "</tfoot>\n</table>\n"
@@ -336,6 +337,86 @@ _FORMATS: dict[str, Callable[[object], object]] = {
     "integer": _missing_or(lambda v: f"{round(v):,}"),
     "decimal3": _missing_or(_sigfig4),
 }
+
+
+# Codes a reader should see in words (the field's enumeration in datapackage.json).
+VALUE_WORDS = {
+    "period_basis": {"calendar": "calendar year", "fiscal_apr_mar": "fiscal year (Apr–Mar)",
+                     "partial_fiscal_apr_mar": "part of a fiscal year (Apr–Mar)"},
+}  # fmt: skip
+# A notebook page shows at most this many rows of a table; the rest are counted.
+PAGE_ROWS = 40
+# Scoped under the notebook's own class, whose table rules it must win over.
+PAGE_CSS = """<style>
+.jp-RenderedHTMLCommon table.publication { border-collapse: collapse; font-size: 0.85rem;
+  margin: 0.3rem 0; table-layout: auto; }
+.jp-RenderedHTMLCommon table.publication th, .jp-RenderedHTMLCommon table.publication td {
+  border: none; border-bottom: 1px solid #ddd; text-align: left; padding: 0.2rem 0.6rem;
+  white-space: nowrap; }
+.jp-RenderedHTMLCommon table.publication thead th { border-bottom: 2px solid #333;
+  vertical-align: bottom; }
+.jp-RenderedHTMLCommon table.publication .num { text-align: right;
+  font-variant-numeric: tabular-nums; }
+.jp-RenderedHTMLCommon table.publication .wrap { white-space: normal; min-width: 18rem; }
+.jp-RenderedHTMLCommon table.publication tfoot td { border-bottom: none; font-size: 0.78rem;
+  color: #555; white-space: normal; }
+</style>"""
+
+
+def display_html(df: pd.DataFrame, *, max_rows: int = PAGE_ROWS) -> str:
+    """Return a table as a reader sees it on a report page: labelled, formatted, cited.
+
+    The same labels and number formats as :func:`publication_table` (units in the
+    headers, thousands separators, no scientific notation, missing values as a dash),
+    the rows' sources as the note, the first ``max_rows`` rows with the others counted.
+
+    Parameters
+    ----------
+    df
+        Any table; a named index is shown as columns.
+    max_rows
+        The most rows shown.
+
+    Returns
+    -------
+    str
+        An HTML fragment (every text escaped), in a box that scrolls sideways on a phone.
+
+    Examples
+    --------
+    >>> html = display_html(pd.DataFrame({"year": [2020], "exports_usd": [4.3e9]}))
+    >>> "Exports (US$ bn)" in html and ">4.30<" in html and "e+09" not in html
+    True
+    """
+    shown = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
+    shown = shown.loc[:, ~shown.columns.duplicated()].copy()
+    shown.columns = [str(c) for c in shown.columns]
+    for col in [c for c in shown.columns if shown[c].dtype == "object"]:
+        # Lists or mappings in a cell print as text.
+        shown[col] = shown[col].map(lambda v: v if pd.api.types.is_scalar(v) else str(v))
+    for col in [c for c in shown.columns if c in VALUE_WORDS]:
+        shown[col] = shown[col].map(lambda v, words=VALUE_WORDS[col]: words.get(v, v))
+    table = publication_table(shown.head(max_rows), "")
+    notes = [table.note]
+    if len(shown) > max_rows:
+        notes.append(f"First {max_rows} of {len(shown):,} rows.")
+    if any(MISSING in row for row in table.rows):
+        notes.append(f"{MISSING}: no value in the data.")
+    table = PublicationTable("", "", table.labels, table.numeric, table.rows, " ".join(notes))
+    return f'{PAGE_CSS}<div style="overflow-x:auto">{table.as_raw_html()}</div>'
+
+
+def for_readers() -> None:
+    """Show every table of this IPython session as :func:`display_html` does.
+
+    The report's build starts each notebook's kernel with this, so that its pages show
+    tables for people; the notebooks opened in JupyterLab keep pandas' own display.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, display_html)
 
 
 def save_table(df: pd.DataFrame, name: str, out_dir: Path | None = None) -> Path:

@@ -50,6 +50,12 @@ PAIR_FOLDER = re.compile(r"[A-Z]{3}-[A-Z]{3}")
 KERNEL_TIMEOUT_S = 600
 # Fixed hash seed and Matplotlib backend: the same inputs give the same bytes.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+# Each kernel starts quiet (its start-up notices are not the notebook's output) and shows
+# tables for readers (analysis.present.tables.for_readers) before the first cell runs.
+KERNEL_ARGS = [
+    "--IPKernelApp.log_level=ERROR",
+    "--IPKernelApp.exec_lines=from analysis.present.tables import for_readers; for_readers()",
+]
 CACHE_DIR = ".cache"
 # Bump when the layout of a cache entry changes.
 CACHE_FORMAT = "2"
@@ -69,12 +75,34 @@ _out.write_text(_json.dumps({{"code": _code, "data": _data.files_read()}}), enco
 """
 # Notebook pages drop the CDN scripts (RequireJS, MathJax, Mermaid): the report works offline,
 # and MathJax would read the "$" of "US$" as mathematics.
+# Code is folded under a "Code" line a reader may open (the notebook keeps it in view);
+# outputs wider than a phone scroll inside their box, and images shrink to the page.
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_css -%}<style>
+details.code > summary { cursor: pointer; color: #555; font-size: 0.85rem;
+                         padding: 0.1rem 0 0.1rem 0.3rem; }
+details.code:not([open]) { margin: 0; }
+.jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+.jp-RenderedImage img, .jp-RenderedMarkdown img { max-width: 100%; height: auto; }
+.jp-Notebook { max-width: 72rem; margin: 0 auto; }
+@media (max-width: 640px) {
+  .jp-Notebook { padding: 0.3rem; }
+  .jp-Cell { padding: 0.2rem 0; }
+  .jp-InputPrompt, .jp-OutputPrompt { display: none; }
+}
+</style>{%- endblock html_head_css -%}
 {%- block body_header -%}{{ super() }}<!--site-nav-->{%- endblock body_header -%}
+{%- block input_group -%}
+<details class="code"><summary>Code</summary>
+{{ super() }}
+</details>
+{%- endblock input_group -%}
 """
+# Cells a page leaves out: the notebook's parameters and those papermill adds for a build.
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
 _SAVED_FIGURE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
 logger = logging.getLogger(__name__)
 
@@ -169,8 +197,7 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        # The kernel's start-up notices are not the notebook's output.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        extra_arguments=KERNEL_ARGS,
     )
     current: dict[str, int] = {}
     # Cells are numbered as a reader counts them: every cell, Markdown included, from 1.
@@ -190,8 +217,21 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
     return nb
 
 
-def _render(nb: nbformat.NotebookNode) -> str:
-    """Render an executed notebook as a standalone HTML page, with a slot for the site's menu."""
+def render(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook as a standalone page for readers, with a slot for a menu.
+
+    Parameters
+    ----------
+    nb
+        The executed notebook.
+
+    Returns
+    -------
+    str
+        The HTML page: code folded, parameters left out, outputs made safe
+        (:func:`for_page`), no script from a network; :data:`site.NAV_PLACEHOLDER` marks
+        where the site's menu goes.
+    """
     import jinja2
     from nbconvert import HTMLExporter
 
@@ -199,6 +239,9 @@ def _render(nb: nbformat.NotebookNode) -> str:
         template_name="lab",
         extra_loaders=[jinja2.DictLoader({"page.html.j2": PAGE_TEMPLATE})],
         template_file="page.html.j2",
+        # In[3] and Out[3] mean nothing to a reader.
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(for_page(nb))
     return body
@@ -238,9 +281,10 @@ def safe_markdown(text: str) -> str:
 def for_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy of an executed notebook ready to render: outputs made safe, ``$`` escaped.
 
-    ``$`` in Markdown (cells and outputs) would otherwise pair up as maths: the notebooks
-    write amounts as ``US$4.3 billion``, and the text between two of them would be taken
-    for a formula. Markdown outputs, written from data, go through :func:`safe_markdown`.
+    Cells tagged with one of :data:`HIDDEN_TAGS` are left out of the page. ``$`` in
+    Markdown (cells and outputs) would otherwise pair up as maths: the notebooks write
+    amounts as ``US$4.3 billion``, and the text between two of them would be taken for a
+    formula. Markdown outputs, written from data, go through :func:`safe_markdown`.
 
     Parameters
     ----------
@@ -253,6 +297,7 @@ def for_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         The copy to render.
     """
     nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.metadata.get("tags", []))]
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = _escape_dollars(cell.source)
@@ -324,7 +369,8 @@ def inputs(data_dir: Path = DATA_DIR) -> Inputs:
     code = sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
     versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     params = json.dumps(
-        {"format": CACHE_FORMAT, "kernel_env": KERNEL_ENV, "python": sys.version,
+        {"format": CACHE_FORMAT, "kernel_env": KERNEL_ENV, "kernel_args": KERNEL_ARGS,
+         "python": sys.version,
          "packages": versions, "template": PAGE_TEMPLATE, "record": RECORD_READS},
         sort_keys=True,
     )  # fmt: skip
@@ -426,7 +472,7 @@ def run_job(
             raise BuildError(f"{KEY_FIGURES_JOB}: {err}") from None
     else:
         nb = execute(path, entry, timeout=timeout)
-        (entry / "page.html").write_text(_render(nb), encoding="utf-8")
+        (entry / "page.html").write_text(render(nb), encoding="utf-8")
         read = json.loads((entry / READS_FILE).read_text(encoding="utf-8"))
         reads = {
             "code": {name: given.code.get(name) for name in read["code"]},

@@ -29,14 +29,16 @@ from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, READ_MEMO_ENV, REPORT_
 from analysis.measures import pair
 from analysis.readers import formats
 from analysis.report import (
+    KERNEL_ARGS,
     KERNEL_ENV,
     KERNEL_TIMEOUT_S,
     PID_FILE,
     BuildError,
-    for_page,
     read,
+    render,
     stage,
 )
+from analysis.report.site import NAV_PLACEHOLDER
 
 PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
 
@@ -75,12 +77,8 @@ def pair_folder(reporter: str, partner: str, out_root: Path = REPORT_DIR) -> Pat
 
 
 def _html(nb: nbformat.NotebookNode) -> str:
-    """Render an executed notebook as a standalone HTML page without the input prompts."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input_prompt=True)
-    body, _ = exporter.from_notebook_node(for_page(nb))
-    return body
+    """Render an executed notebook as a standalone HTML page, as the flagship's pages are."""
+    return render(nb).replace(NAV_PLACEHOLDER, "")
 
 
 def _cell_number(notebook: Path, index: int) -> int | str:
@@ -222,6 +220,7 @@ def _build(
                     progress_bar=False,
                     cwd=str(notebook.parent),
                     execution_timeout=KERNEL_TIMEOUT_S,
+                    extra_arguments=KERNEL_ARGS,
                 )
             except PapermillExecutionError as err:
                 raise BuildError(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.config import NOTEBOOK_DIR, ROOT
-from analysis.report import BuildError, build, notebooks
+from analysis.report import BuildError, build, notebooks, site
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -267,3 +267,24 @@ def test_no_text_makes_safe_markdown_render_a_tag(text):
     assert "<img" not in rendered or 'src="' in rendered
     assert not re.search(r"(?i)(href|src)=\"\s*[a-z][a-z0-9+.-]*:", rendered.replace(
         'href="http', "").replace('src="http', "").replace('href="mailto', ""))  # fmt: skip
+
+
+def test_pages_fold_code_leave_out_parameters_and_show_no_stderr(built_report):
+    for page in sorted(built_report.glob("0*.html")):
+        body = page.read_text(encoding="utf-8")
+        assert '<details class="code"><summary>Code</summary>' in body, page.name
+        # Warnings and errors are handled or said in prose, never printed on a page.
+        assert 'data-mime-type="application/vnd.jupyter.stderr"' not in body, page.name
+        assert "<script src=" not in body, page.name
+
+
+def test_the_pair_page_leaves_out_its_parameter_cell(tmp_path):
+    from analysis.report.pair import _html
+
+    cells = [nbformat.v4.new_code_cell('reporter = "IND"', metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_code_cell('reporter = "KOR"',
+                                       metadata={"tags": ["injected-parameters"]}),
+             nbformat.v4.new_code_cell("total = 1")]  # fmt: skip
+    page = _html(nbformat.v4.new_notebook(cells=cells))
+    assert "reporter" not in page and "total" in page
+    assert site.NAV_PLACEHOLDER not in page
