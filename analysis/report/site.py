@@ -78,6 +78,14 @@ img.key { max-width: 100%; height: auto; border: 1px solid #ddd; }
 details { margin: 0.4rem 0 1rem; }
 code { background: #f3f3f3; padding: 0 0.2rem; }
 .small { font-size: 0.85rem; color: #555; }
+code, a { overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  main.site { padding: 0.8rem 0.8rem 2rem; }
+  nav.site { padding: 0.5rem 0.8rem; }
+  nav.site .pager { float: none; display: block; }
+  /* A wide table scrolls inside its own box, not the page. */
+  table.plain, table.publication { display: block; overflow-x: auto; max-width: 100%; }
+}
 """
 
 

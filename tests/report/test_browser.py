@@ -95,3 +95,67 @@ def test_page_renders_with_headings_images_and_working_links(built_report, tmp_p
         assert target.is_file(), f"broken link on {name}: {link}"
         if url.fragment and target == page:
             assert url.fragment in seen["ids"], f"broken anchor on {name}: {link}"
+
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+FRAME = """<!DOCTYPE html>
+<html><body style="margin:0">
+<iframe id="page" src="URL" width="WIDTH" height="1800" style="border:0;display:block"></iframe>
+<pre id="result">pending</pre>
+<script>
+window.addEventListener("load", () => {
+  const frame = document.getElementById("page");
+  const doc = frame.contentDocument;
+  const images = [...doc.images];
+  const clipped = e => {
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  document.getElementById("result").textContent = JSON.stringify({
+    // Wider than the screen: the page itself scrolls sideways (a box may scroll inside).
+    overflow: doc.documentElement.scrollWidth - frame.clientWidth,
+    wide: [...doc.body.querySelectorAll("*")]
+      .filter(e => e.getBoundingClientRect().right > frame.clientWidth + 1 && !clipped(e))
+      .slice(0, 3).map(e => e.tagName + "." + e.className),
+    broken: images.filter(i => !(i.complete && i.naturalWidth > 0))
+                  .map(i => (i.getAttribute("src") || "").slice(0, 80)),
+  });
+});
+</script></body></html>
+"""
+
+
+@pytest.mark.parametrize("screen", list(WIDTHS))
+def test_every_page_reads_on_a_desktop_and_a_phone(built_report, tmp_path, screen):
+    from concurrent.futures import ThreadPoolExecutor
+
+    width = WIDTHS[screen]
+    shots = built_report / "screenshots"
+    shots.mkdir(exist_ok=True)
+    pages = sorted(built_report.glob("*.html"))
+
+    def visit(page: Path) -> tuple[Path, dict, list[str]]:
+        harness = tmp_path / f"{page.stem}-{screen}.html"
+        harness.write_text(FRAME.replace("URL", page.as_uri()).replace("WIDTH", str(width)),
+                           encoding="utf-8")  # fmt: skip
+        profile = tmp_path / f"profile-{page.stem}-{screen}"
+        result = subprocess.run(
+            [CHROMIUM, *FLAGS[:-1], f"--window-size={width},1800", f"--user-data-dir={profile}",
+             "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000",
+             f"--screenshot={shots / f'{page.stem}-{screen}.png'}", "--dump-dom",
+             harness.as_uri()],
+            capture_output=True, text=True, timeout=180, check=True,
+        )  # fmt: skip
+        found = re.search(r'<pre id="result">(.*?)</pre>', result.stdout, re.S)
+        assert found and found.group(1) != "pending", f"the harness did not run on {page.name}"
+        console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+        return page, json.loads(html.unescape(found.group(1))), console
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for page, seen, console in pool.map(visit, pages):
+            assert seen["overflow"] <= 1, f"{page.name} scrolls sideways at {width} px: {seen}"
+            assert seen["broken"] == [], f"{page.name}: images that do not load {seen['broken']}"
+            assert console == [], f"{page.name} logs to the console: {console[:3]}"
+    assert len(list(shots.glob(f"*-{screen}.png"))) == len(pages)
