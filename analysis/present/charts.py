@@ -7,6 +7,7 @@ axis and writes a source line, built from the rows' ``source_id``, under the cha
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -95,6 +96,10 @@ def _annotate_events(ax: plt.Axes, events: pd.DataFrame, periods: list[str] | No
     """
     _require(events, ["date", "event"], "events")
     lo, hi = ax.get_xlim()
+    # The width of an upright label in data units: two labels closer than this collide.
+    fontsize = 7
+    thickness = 1.4 * fontsize / 72 * ax.figure.dpi * (hi - lo) / max(ax.bbox.width, 1.0)
+    edge = -math.inf
     for _, row in events.sort_values("date").iterrows():
         date = row["date"]
         if periods is None:
@@ -103,15 +108,23 @@ def _annotate_events(ax: plt.Axes, events: pd.DataFrame, periods: list[str] | No
             x = _fiscal_position(date, periods)
         if x is None or not lo <= x <= hi:
             continue
+        ax.axvline(x, color="#777777", linestyle=":", linewidth=1, zorder=0.5,
+                   gid=f"event {date:%Y-%m-%d}")  # fmt: skip
+        # Each label has its own lane: left of its line, else right of it; an event too
+        # close to the last two keeps its line without a label.
+        if x - thickness >= edge:
+            side, edge = "right", x
+        elif x >= edge:
+            side, edge = "left", x + thickness
+        else:
+            continue
         # Long events are cut at a word so that labels stay inside the chart.
         label = f"{date.year}: {row['event'].split(';')[0].split(' (')[0]}"
         if len(label) > 42:
             label = label[:41].rsplit(" ", 1)[0] + "…"
-        ax.axvline(x, color="#777777", linestyle=":", linewidth=1, zorder=0.5,
-                   gid=f"event {date:%Y-%m-%d}")  # fmt: skip
         box = {"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1}
-        ax.text(x, 0.98, label, transform=ax.get_xaxis_transform(), rotation=90, ha="right",
-                va="top", fontsize=7, color="#444444", bbox=box)  # fmt: skip
+        ax.text(x, 0.98, label, transform=ax.get_xaxis_transform(), rotation=90, ha=side,
+                va="top", fontsize=fontsize, color="#444444", bbox=box)  # fmt: skip
     ax.set_xlim(lo, hi)
 
 
@@ -202,17 +215,23 @@ def plot_trade_by_period(
     ax.plot(x, df["balance_usd"] / BN, color=BALANCE_COLOUR, marker="o", linewidth=1.5,
             label="Balance (exports − imports)", gid="balance_usd")  # fmt: skip
     ax.axhline(0, color="#333333", linewidth=0.8)
-    ax.set_xticks(x, df["period"], rotation=45, ha="right")
+    # Many periods: upright labels, which do not run into each other.
+    many = len(x) > 8
+    ax.set_xticks(x, df["period"], rotation=90 if many else 45, ha="center" if many else "right")
     for xi in x[df["exports_usd"].isna().to_numpy() & df["imports_usd"].isna().to_numpy()]:
         ax.text(xi, 0.5, "no data", rotation=90, ha="center", va="bottom", fontsize=8,
                 color="#555555")  # fmt: skip
     ax.yaxis.set_major_formatter(_BN_AXIS)
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    # Above the plot, in a lane of its own: event labels hang from the top of the plot.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, frameon=False, ncols=3,
+              borderaxespad=0.2)  # fmt: skip
     ax.margins(y=0.12)
     if events is not None:
         _annotate_events(ax, events, list(df["period"]))
     title = f"{country_name(reporter)}–{country_name(partner)} merchandise trade by period"
-    return _finish(ax, df, title, "US$ billion", sources)
+    fig = _finish(ax, df, title, "US$ billion", sources)
+    ax.set_title(title, pad=22)
+    return fig
 
 
 def plot_partner_rank(
@@ -274,6 +293,7 @@ def plot_lines(
     hue: str,
     title: str,
     ylabel: str,
+    xlabel: str | None = None,
     scale: float = 1.0,
     colours: dict[str, str] | None = None,
     events: pd.DataFrame | None = None,
@@ -290,6 +310,8 @@ def plot_lines(
         Column names: the horizontal axis, the values, the series.
     title, ylabel
         Chart title and value-axis label (with its unit).
+    xlabel
+        Label of the horizontal axis (what its years are); none by default.
     scale
         Divide values by this before drawing (``1e9`` for US$ billion).
     colours
@@ -329,6 +351,8 @@ def plot_lines(
         numeric = pd.api.types.is_numeric_dtype(df[x])
         _annotate_events(ax, events, None if numeric else list(dict.fromkeys(df[x])))
     ax.legend(fontsize=8, frameon=False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
     return _finish(ax, df, title, ylabel, sources)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -103,6 +104,56 @@ def add_source_line(fig: Figure, text: str) -> None:
     fig.supxlabel(text, x=0.01, ha="left", fontsize=SOURCE_FONT_SIZE, color="#555555", wrap=True)
 
 
+# Beside a chart whose texts collide: the list of collisions.
+LAYOUT_SUFFIX = ".layout.json"
+
+
+def layout_problems(fig: Figure, *, tolerance_px: float = 1.0) -> list[str]:
+    """List the texts of a figure that collide with each other or leave the figure.
+
+    Parameters
+    ----------
+    fig
+        The figure, drawn as it will be saved.
+    tolerance_px
+        Overlap (in pixels each way) below which two boxes only touch.
+
+    Returns
+    -------
+    list of str
+        One line per problem, naming the texts (empty when the layout is clean).
+    """
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()
+    # An axis keeps labels for ticks outside its limits, which are not drawn.
+    ticks, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            span = (hi - lo) * 1e-9
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                ticks |= {id(tick.label1), id(tick.label2)}
+                if lo - span <= tick.get_loc() <= hi + span:
+                    drawn += [t for t in (tick.label1, tick.label2) if t.get_visible()]
+    texts = [t for t in fig.findobj(Text) if id(t) not in ticks and t.get_visible()]
+    texts = [t for t in [*texts, *drawn] if t.get_text().strip() and t.get_alpha() != 0]
+    boxes = [(t, t.get_window_extent()) for t in texts]
+    frame = fig.bbox
+    problems = []
+    for t, b in boxes:
+        if (b.x0 < frame.x0 - tolerance_px or b.x1 > frame.x1 + tolerance_px
+                or b.y0 < frame.y0 - tolerance_px or b.y1 > frame.y1 + tolerance_px):  # fmt: skip
+            problems.append(f"{t.get_text()[:40]!r} leaves the figure")
+    for i, (t, a) in enumerate(boxes):
+        for u, b in boxes[i + 1 :]:
+            w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if w > tolerance_px and h > tolerance_px:
+                problems.append(f"{t.get_text()[:40]!r} overlaps {u.get_text()[:40]!r}")
+    return problems
+
+
 def save_figure(fig: Figure, name: str, out_dir: Path | None = None) -> list[Path]:
     """Save a figure as PNG and SVG, byte-identical from one build to the next.
 
@@ -126,4 +177,10 @@ def save_figure(fig: Figure, name: str, out_dir: Path | None = None) -> list[Pat
     with mpl.rc_context(_RC):
         fig.savefig(paths[0], metadata={"Software": None})
         fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+        problems = layout_problems(fig)
+    # Colliding text is listed beside the chart (the report's tests require none), not
+    # printed: a warning would show on the page.
+    if problems:
+        note = folder / f"{name}{LAYOUT_SUFFIX}"
+        note.write_text(json.dumps(problems, ensure_ascii=False, indent=1), encoding="utf-8")
     return paths

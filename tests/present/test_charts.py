@@ -295,3 +295,53 @@ def test_partner_rank_series_puts_rank_one_at_the_top():
     assert {"rank 22, 1.1%", "rank 11, 2.2%"} <= {t.get_text() for t in ax.texts}
     assert "each other's ranking" in ax.get_title(loc="left")
     plt.close("all")
+
+
+def test_layout_check_finds_colliding_text_and_text_outside_the_figure():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xlim(0, 10)
+    assert style.layout_problems(fig) == [], "ticks beyond the limits are not drawn"
+    ax.text(5, 0.5, "first label")
+    ax.text(5.05, 0.5, "second label")
+    fig.text(1.2, 0.5, "far out")
+    problems = style.layout_problems(fig)
+    assert "'first label' overlaps 'second label'" in problems
+    assert "'far out' leaves the figure" in problems
+    plt.close(fig)
+
+
+def test_close_events_get_lanes_of_their_own_and_the_legend_its_own():
+    periods = [f"{y}-{(y + 1) % 100:02d}" for y in range(2010, 2024)]
+    n = len(periods)
+    df = pd.DataFrame({"period": periods, "exports_usd": np.linspace(4e9, 6e9, n),
+                       "imports_usd": np.linspace(9e9, 17e9, n),
+                       "balance_usd": np.linspace(-5e9, -11e9, n),
+                       "source_id": "dgcis_eidb_hs2"})  # fmt: skip
+    events = pd.DataFrame({
+        "date": pd.to_datetime(["2011-02-16", "2013-11-30", "2014-01-25", "2014-09-01",
+                                "2014-09-02", "2014-09-03"]),
+        "event": ["Comprehensive Economic Partnership Agreement in force", "State visit",
+                  "Prime Minister Abe visits India", "Special Strategic and Global Partnership",
+                  "A second event the same week", "A third event the same week"],
+    })  # fmt: skip
+    fig = charts.plot_trade_by_period(df, reporter="IND", partner="JPN", events=events)
+    assert style.layout_problems(fig) == []
+    ax = fig.axes[0]
+    # Every event keeps its line; a label with no free lane is left out, not drawn over.
+    assert len([ln for ln in ax.lines if str(ln.get_gid()).startswith("event")]) == len(events)
+    labels = [t for t in ax.texts if t.get_text()[:4].isdigit()]
+    assert 3 <= len(labels) < len(events)
+    plt.close(fig)
+
+
+def test_saved_charts_with_colliding_text_are_listed_beside_them(tmp_path):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.text(0.5, 0.5, "one")
+    ax.text(0.5, 0.5, "two")
+    style.save_figure(fig, "crowded", tmp_path)
+    note = tmp_path / "figures" / f"crowded{style.LAYOUT_SUFFIX}"
+    assert "'one' overlaps 'two'" in note.read_text(encoding="utf-8")
+    fig2, _ = plt.subplots(figsize=(6, 4))
+    style.save_figure(fig2, "clean", tmp_path)
+    assert not (tmp_path / "figures" / f"clean{style.LAYOUT_SUFFIX}").exists()
+    plt.close("all")

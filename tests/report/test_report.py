@@ -288,3 +288,12 @@ def test_the_pair_page_leaves_out_its_parameter_cell(tmp_path):
     page = _html(nbformat.v4.new_notebook(cells=cells))
     assert "reporter" not in page and "total" in page
     assert site.NAV_PLACEHOLDER not in page
+
+
+def test_no_chart_of_the_report_has_colliding_text(built_report):
+    from analysis.present.style import LAYOUT_SUFFIX
+
+    crowded = {p.name: p.read_text(encoding="utf-8")
+               for p in (built_report / "figures").glob(f"*{LAYOUT_SUFFIX}")}  # fmt: skip
+    assert crowded == {}
+    assert len(list((built_report / "figures").glob("*.svg"))) >= 20
