@@ -294,6 +294,7 @@ def plot_lines(
     title: str,
     ylabel: str,
     xlabel: str | None = None,
+    references: Sequence[tuple[float, str]] = (),
     scale: float = 1.0,
     colours: dict[str, str] | None = None,
     events: pd.DataFrame | None = None,
@@ -312,6 +313,9 @@ def plot_lines(
         Chart title and value-axis label (with its unit).
     xlabel
         Label of the horizontal axis (what its years are); none by default.
+    references
+        Reference lines (value in drawn units, label), each drawn dashed and labelled at
+        its right end: a claim's threshold, for instance.
     scale
         Divide values by this before drawing (``1e9`` for US$ billion).
     colours
@@ -351,6 +355,11 @@ def plot_lines(
         numeric = pd.api.types.is_numeric_dtype(df[x])
         _annotate_events(ax, events, None if numeric else list(dict.fromkeys(df[x])))
     ax.legend(fontsize=8, frameon=False)
+    for value, text in references:
+        ax.axhline(value, color="#333333", linestyle="--", linewidth=1, gid=f"reference {text}")
+        ax.annotate(text, (1.0, value), xycoords=("axes fraction", "data"), xytext=(-2, 3),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                    color="#333333")  # fmt: skip
     if xlabel:
         ax.set_xlabel(xlabel)
     return _finish(ax, df, title, ylabel, sources)

@@ -345,3 +345,16 @@ def test_saved_charts_with_colliding_text_are_listed_beside_them(tmp_path):
     style.save_figure(fig2, "clean", tmp_path)
     assert not (tmp_path / "figures" / f"clean{style.LAYOUT_SUFFIX}").exists()
     plt.close("all")
+
+
+def test_reference_lines_are_drawn_and_labelled():
+    df = pd.DataFrame({"year": [2004, 2008, 2012], "ratio": [0.25, 0.2, 0.15],
+                       "basis": "reported", "source_id": "dgcis_eidb_hs2"})  # fmt: skip
+    fig = charts.plot_lines(df, x="year", y="ratio", hue="basis", scale=0.01, title="t",
+                            ylabel="%", references=[(20.0, "the claim: under 20%")])  # fmt: skip
+    ax = fig.axes[0]
+    line = next(ln for ln in ax.lines if ln.get_gid() == "reference the claim: under 20%")
+    assert list(line.get_ydata()) == [20.0, 20.0]
+    assert "the claim: under 20%" in [t.get_text() for t in ax.texts]
+    assert style.layout_problems(fig) == []
+    plt.close(fig)
