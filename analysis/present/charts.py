@@ -8,6 +8,7 @@ axis and writes a source line, built from the rows' ``source_id``, under the cha
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -86,6 +87,18 @@ def _fiscal_position(date: pd.Timestamp, periods: list[str]) -> float | None:
         return None
     # Category i spans i - 0.5 to i + 0.5, from April to March.
     return periods.index(label) - 0.5 + ((date.month - 4) % 12 + (date.day - 1) / 31) / 12
+
+
+_FISCAL_LABEL = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def _fiscal_range(labels: pd.Series) -> list[str] | None:
+    """Return every fiscal year from the first label to the last, if all are ``2019-20``."""
+    found = [_FISCAL_LABEL.fullmatch(str(v)) for v in pd.unique(labels)]
+    if not found or not all(found):
+        return None
+    starts = sorted(int(m.group(1)) for m in found if m)
+    return [f"{y}-{(y + 1) % 100:02d}" for y in range(starts[0], starts[-1] + 1)]
 
 
 def _annotate_events(ax: plt.Axes, events: pd.DataFrame, periods: list[str] | None) -> None:
@@ -339,8 +352,12 @@ def plot_lines(
     series = list(dict.fromkeys(df[hue]))
     palette = dict(zip(series, sns.color_palette("colorblind", len(series)), strict=True))
     palette.update(colours or {})
+    periods = _fiscal_range(df[x]) if not pd.api.types.is_numeric_dtype(df[x]) else None
     for name in series:
         part = df[df[hue] == name]
+        if periods is not None and part[x].is_unique:
+            # A fiscal year missing from the data keeps its place, so the line breaks there.
+            part = part.set_index(x).reindex(periods).rename_axis(x).reset_index()
         values = part[y].astype("float64") / scale
         ax.plot(part[x], values, marker="o", markersize=4, linewidth=1.8, label=name,
                 color=palette[name], gid=str(name))  # fmt: skip

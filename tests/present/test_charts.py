@@ -358,3 +358,13 @@ def test_reference_lines_are_drawn_and_labelled():
     assert "the claim: under 20%" in [t.get_text() for t in ax.texts]
     assert style.layout_problems(fig) == []
     plt.close(fig)
+
+
+def test_a_fiscal_year_missing_from_a_line_is_a_gap_not_a_join():
+    df = pd.DataFrame({"period": ["2020-21", "2021-22", "2023-24"], "index": [100, 120, 150],
+                       "view": "nominal US$", "source_id": "dgcis_eidb_hs2"})  # fmt: skip
+    fig = charts.plot_lines(df, x="period", y="index", hue="view", title="t", ylabel="index")
+    line = next(ln for ln in fig.axes[0].lines if ln.get_gid() == "nominal US$")
+    assert list(line.get_xdata()) == ["2020-21", "2021-22", "2022-23", "2023-24"]
+    np.testing.assert_array_equal(line.get_ydata(), [100, 120, np.nan, 150])
+    plt.close(fig)
