@@ -191,6 +191,7 @@ def plot_trade_by_period(
     reporter: str,
     partner: str,
     events: pd.DataFrame | None = None,
+    title: str | None = None,
     sources: Mapping[str, str] | None = None,
     ax: plt.Axes | None = None,
 ) -> Figure:
@@ -207,6 +208,8 @@ def plot_trade_by_period(
     events
         Dated events to mark (the ``milestones`` table: ``date``, ``event``); each falls in
         its fiscal year. None by default.
+    title
+        The chart's title; by default the pair's trade from the first period to the last.
     sources
         Citations by ``source_id``, for files not registered in ``data/sources.csv``.
     ax
@@ -241,7 +244,9 @@ def plot_trade_by_period(
     ax.margins(y=0.12)
     if events is not None:
         _annotate_events(ax, events, list(df["period"]))
-    title = f"{country_name(reporter)}–{country_name(partner)} merchandise trade by period"
+    if title is None:
+        span = f"{df['period'].iloc[0]} to {df['period'].iloc[-1]}" if len(df) else ""
+        title = f"{country_name(reporter)}–{country_name(partner)} merchandise trade, {span}"
     fig = _finish(ax, df, title, "US$ billion", sources)
     ax.set_title(title, pad=22)
     return fig

@@ -297,3 +297,9 @@ def test_no_chart_of_the_report_has_colliding_text(built_report):
                for p in (built_report / "figures").glob(f"*{LAYOUT_SUFFIX}")}  # fmt: skip
     assert crowded == {}
     assert len(list((built_report / "figures").glob("*.svg"))) >= 20
+
+
+def test_every_chart_of_the_report_has_a_title_of_its_own(built_report):
+    titles = [site.describe_figure(p)[0] for p in sorted((built_report / "figures").glob("*.svg"))]
+    repeated = {t for t in titles if titles.count(t) > 1}
+    assert repeated == set() and all(titles)

@@ -76,7 +76,9 @@ def key_figures(out_dir: Path) -> dict[str, Any]:
     ]  # fmt: skip
     milestones = data.load("milestones")
     events = milestones[milestones["category"].isin(KEY_EVENT_CATEGORIES)]
-    fig = charts.plot_trade_by_period(years, reporter=REPORTER, partner=PARTNER, events=events)
+    title = f"{TITLE} trade and the partnership's milestones"
+    fig = charts.plot_trade_by_period(years, reporter=REPORTER, partner=PARTNER, events=events,
+                                      title=title)  # fmt: skip
     style.save_figure(fig, KEY_FIGURE, out_dir)
     return {
         "title": f"Bilateral trade report: {TITLE}",
