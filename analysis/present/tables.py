@@ -396,14 +396,28 @@ def display_html(df: pd.DataFrame, *, max_rows: int = PAGE_ROWS) -> str:
         shown[col] = shown[col].map(lambda v: v if pd.api.types.is_scalar(v) else str(v))
     for col in [c for c in shown.columns if c in VALUE_WORDS]:
         shown[col] = shown[col].map(lambda v, words=VALUE_WORDS[col]: words.get(v, v))
+    source = None
+    if "source_id" in shown.columns:
+        source = _sources_note(shown["source_id"])
+        shown = shown.drop(columns="source_id")
     table = publication_table(shown.head(max_rows), "")
-    notes = [table.note]
+    notes = [source or table.note]
     if len(shown) > max_rows:
         notes.append(f"First {max_rows} of {len(shown):,} rows.")
     if any(MISSING in row for row in table.rows):
         notes.append(f"{MISSING}: no value in the data.")
     table = PublicationTable("", "", table.labels, table.numeric, table.rows, " ".join(notes))
     return f'{PAGE_CSS}<div style="overflow-x:auto">{table.as_raw_html()}</div>'
+
+
+def _sources_note(source_ids: pd.Series) -> str:
+    """Cite the registered sources of a table's rows, and name the user's files among them."""
+    ids = [i for s in source_ids if isinstance(s, str) for i in s.split(";") if i]
+    ids = list(dict.fromkeys(ids))
+    registered = set(data.source_table()["source_id"])
+    parts = [data.citation([i for i in ids if i in registered]).removeprefix("Source: ")]
+    parts = [p for p in parts if p] + [f"the file {i}" for i in ids if i not in registered]
+    return "Source: " + "; ".join(parts) if parts else DEFAULT_NOTE
 
 
 def for_readers() -> None:

@@ -54,3 +54,17 @@ def test_a_neutralised_cell_never_starts_a_formula_and_keeps_its_text(value):
     assert not triggered(out)
     assert out == ("'" + value if triggered(value) else value)
     assert csv_cell(value) == out
+
+
+def test_page_tables_cite_registered_sources_and_name_the_users_files():
+    from analysis.present.tables import display_html
+
+    df = pd.DataFrame({"year": [2020, 2021, 2022], "exports_usd": [4.3e9, float("nan"), 5e9],
+                       "period_basis": ["fiscal_apr_mar", "calendar", "calendar"],
+                       "source_id": ["dgcis_eidb_hs2", "my_download.csv", None]})  # fmt: skip
+    page = display_html(df, max_rows=2)
+    assert "Dept of Commerce India" in page and "the file my_download.csv" in page
+    assert "Exports (US$ bn)" in page and ">4.30<" in page and "e+09" not in page
+    assert "fiscal year (Apr–Mar)" in page and "fiscal_apr_mar" not in page
+    assert "First 2 of 3 rows." in page and "–: no value in the data." in page
+    assert "<script" not in display_html(pd.DataFrame({"note": ["<script>x</script>"]}))
