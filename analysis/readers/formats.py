@@ -363,14 +363,17 @@ def _raw(table: files.Table, short: str, keep: _Keep | None = None) -> _Raw:
         notes.append(f"{len(repeated)} repeated header line(s) skipped (downloads joined "
                      f"together; line {', '.join(map(str, repeated[:5]))})")  # fmt: skip
     bad = [
-        Problem(name, line, None, f"{len(header)} fields as in the header", str(len(r)))
+        Problem(name, line, None, f"{len(header)} fields as in the header",
+                f"{len(r)}" + (", the header of another download with other columns: split "
+                               "the file where it starts" if _format_of([c.strip() for c in r])
+                               else ""))
         for line, r in body
         if found is not None
         and (
             (len(r) < len(header) and table.rows is None)
             or any(c.strip() for c in r[len(header) :])
         )
-    ]
+    ]  # fmt: skip
     if bad:
         raise DataError(bad)
     # A worksheet row may stop at its last filled cell.
