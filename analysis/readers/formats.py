@@ -298,6 +298,8 @@ def _columnar(table: files.Table, short: str, keep: _Keep | None = None) -> _Raw
             total = arrow.num_rows
     except pa.ArrowInvalid:
         return None
+    # The bytes are read: a ten-million-row file need not stay in memory beside its table.
+    table.data = None
     notes = list(table.notes)
     if header != _BACI_HEADER:
         # Cells are trimmed as the strict reader trims them, and repeated headers dropped.
@@ -1519,7 +1521,10 @@ def load_files(paths: Sequence[Path], *, countries: Sequence[str] | None = None)
         f.loader(r, companions) for r, f in zip(raws, formats, strict=True) if f.loader is not None
     ]
     if memo is not None:
-        memo.write_bytes(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+        # The text cells are not needed any more; the memo is written as a stream.
+        del raws, companions
+        with memo.open("wb") as fh:
+            pickle.dump(loaded, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return loaded
 
 

@@ -126,11 +126,12 @@ def check_pair(
     reporter = pair.resolve_country(reporter, option="--reporter", codes=codes)
     partner = pair.resolve_country(partner, option="--partner", codes=codes)
     span = pair.parse_years(years)
-    pair.embedded_years(data.load("dots_trade"), reporter, partner, years=span,
-                        required=not files)  # fmt: skip
+    # Files before the embedded panel: a large download is read before the panel fills memory.
     if files:
         pair.select(formats.load_files(files, countries=[reporter, partner]), reporter, partner,
                     years=span)  # fmt: skip
+    pair.embedded_years(data.load("dots_trade"), reporter, partner, years=span,
+                        required=not files)  # fmt: skip
     return reporter, partner
 
 
