@@ -242,7 +242,7 @@ def _read_all(paths: Sequence[Path], countries: Sequence[str] | None) -> list[_R
         iso = _baci_iso([r for r in small.values()
                          if _format_of(r.header) is FORMATS["baci_countries"]])  # fmt: skip
         wanted = set(countries)
-        codes = tuple(sorted(int(c) for c, v in iso.items() if v in wanted and c.isdigit()))
+        codes = tuple(sorted(int(c) for c, (v, _) in iso.items() if v in wanted and c.isdigit()))
         keep = _Keep(codes, tuple(countries)) if codes else None
     return [small[n] if n in small else raw(p, t, keep) for n, (p, t) in enumerate(opened)]
 
@@ -568,35 +568,38 @@ class _Steps:
         """Convert a column to float (blank and ``missing`` markers to NaN), naming bad cells."""
         text = self.raw.frame[column].replace(list(missing), "")
         values = pd.to_numeric(text.replace("", None), errors="coerce").astype("float64")
-        bad = values.isna() & (text != "") & self.keep
-        if bad.any():
-            raise DataError(
-                [Problem(self.raw.name, self.raw.line(int(i)), column, "a number (no separators)",
-                         repr(self.raw.frame.at[i, column])) for i in bad[bad].index]
-            )  # fmt: skip
+        self._refuse(values.isna() & (text != ""), column, "a number (no separators)",
+                     self.raw.frame[column], limit=None)  # fmt: skip
         return self.amounts(column, values)
 
     def amounts(self, column: str, values: pd.Series) -> pd.Series:
         """Return values or quantities, refusing a negative or infinite one (an error)."""
-        wrong = ((values < 0) | np.isinf(values)) & self.keep
-        if wrong.any():
-            raise DataError(
-                [Problem(self.raw.name, self.raw.line(int(i)), column,
-                         "a finite amount of zero or more", repr(self.raw.frame.at[i, column]))
-                 for i in wrong[wrong].index[:20]]
-            )  # fmt: skip
+        self._refuse((values < 0) | np.isinf(values), column, "a finite amount of zero or more",
+                     self.raw.frame[column])  # fmt: skip
         return values
 
     def years(self, column: str, values: pd.Series) -> pd.Series:
         """Return typed years, refusing one outside the years trade statistics exist for."""
-        wrong = ~values.between(FIRST_YEAR, _last_year()) & self.keep
+        self._refuse(~values.between(FIRST_YEAR, _last_year()), column,
+                     f"a year from {FIRST_YEAR} to {_last_year()}", values)  # fmt: skip
+        return values.astype("int64")
+
+    def _refuse(
+        self,
+        wrong: pd.Series,
+        column: str,
+        expected: str,
+        cells: pd.Series,
+        *,
+        limit: int | None = 20,
+    ) -> None:
+        """Raise naming each kept row where ``wrong`` holds (the first ``limit``), if any."""
+        wrong = wrong & self.keep
         if wrong.any():
             raise DataError(
-                [Problem(self.raw.name, self.raw.line(int(i)), column,
-                         f"a year from {FIRST_YEAR} to {_last_year()}", repr(values[i]))
-                 for i in wrong[wrong].index[:20]]
+                [Problem(self.raw.name, self.raw.line(int(i)), column, expected, repr(cells[i]))
+                 for i in wrong[wrong].index[:limit]]
             )  # fmt: skip
-        return values.astype("int64")
 
     def repeats(self, table: pd.DataFrame) -> None:
         """Drop rows that repeat an earlier row exactly; refuse two rows that disagree.
@@ -648,13 +651,8 @@ class _Steps:
         text = self.raw.frame[column]
         ok = text.str.fullmatch(_YEAR.pattern)
         ok &= pd.to_numeric(text.where(ok, "0")).between(FIRST_YEAR, _last_year())
-        bad = ~ok & self.keep
-        if bad.any():
-            raise DataError(
-                [Problem(self.raw.name, self.raw.line(int(i)), column,
-                         f"a year from {FIRST_YEAR} to {_last_year()} (four digits)",
-                         repr(text[i])) for i in bad[bad].index[:20]]
-            )  # fmt: skip
+        self._refuse(~ok, column, f"a year from {FIRST_YEAR} to {_last_year()} (four digits)",
+                     text)  # fmt: skip
         # Rows already dropped (monthly periods) get a placeholder year.
         return pd.to_numeric(text.where(ok, "0")).astype("int64")
 
@@ -1039,13 +1037,13 @@ def _baci_codes(codes: Sequence[_Raw]) -> dict[str, str]:
     return iso
 
 
-def _baci_iso(codes: Sequence[_Raw]) -> dict[str, str]:
-    """Map BACI's country codes to the codes the loader gives them (ISO3, or an aggregate's)."""
+def _baci_iso(codes: Sequence[_Raw]) -> dict[str, tuple[str, str]]:
+    """Map BACI's country codes to the code and kind the loader gives them (:func:`_partners`)."""
     iso = _baci_codes(codes)
     distinct = sorted(iso)
-    resolved, _ = _partners(pd.Series([iso[c] for c in distinct], dtype="str"),
-                            pd.Series(False, index=range(len(distinct))))  # fmt: skip
-    return dict(zip(distinct, resolved, strict=True))
+    resolved, kinds = _partners(pd.Series([iso[c] for c in distinct], dtype="str"),
+                                pd.Series(False, index=range(len(distinct))))  # fmt: skip
+    return dict(zip(distinct, zip(resolved, kinds, strict=True), strict=True))
 
 
 def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
@@ -1062,7 +1060,7 @@ def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             Problem(raw.name, None, "i, j", "BACI's country-code file (country_codes_V*.csv, "
                     "shipped in the same archive) among the files", "none given")
         )  # fmt: skip
-    iso = _baci_codes(codes)
+    iso = _baci_iso(codes)
     exporters, importers = pd.factorize(f["i"]), pd.factorize(f["j"])
     distinct = sorted({str(v).lstrip("0") for v in [*exporters[1], *importers[1]]})
     unknown = [c for c in distinct if c not in iso]
@@ -1071,14 +1069,13 @@ def _baci(raw: _Raw, companions: Sequence[_Raw]) -> Loaded:
             Problem(raw.name, None, "i, j", f"codes listed in {codes[0].name}",
                     ", ".join(unknown[:10]))
         )  # fmt: skip
-    none = pd.Series(False, index=range(len(distinct)))
-    resolved, kinds = _partners(pd.Series([iso[c] for c in distinct], dtype="str"), none)
+    resolved, kinds = [iso[c][0] for c in distinct], [iso[c][1] for c in distinct]
     at = {c: n for n, c in enumerate(distinct)}
 
     def side(found: tuple[np.ndarray, pd.Index]) -> tuple[pd.Series, pd.Series]:
         where = np.array([at[str(v).lstrip("0")] for v in found[1]], dtype=np.int64)
         rows = where[found[0]]
-        return _take(resolved.tolist(), rows), _take(kinds.tolist(), rows)
+        return _take(resolved, rows), _take(kinds, rows)
 
     exporter, _ = side(exporters)
     partner, kind = side(importers)
