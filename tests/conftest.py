@@ -1,9 +1,11 @@
+import shutil
 from pathlib import Path
 
 import matplotlib
 import pytest
 
-from analysis.config import DEFAULT_RAW_DIR
+from analysis import data
+from analysis.config import DATA_DIR, DEFAULT_RAW_DIR
 
 matplotlib.use("Agg")
 
@@ -25,3 +27,15 @@ def built_report(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build1") / "reports"
     build(out, progress=False)
     return out
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """Copy the descriptor and every CSV table into a folder a test may edit."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy2(DATA_DIR / "datapackage.json", folder)
+    for res in data.package()["resources"]:
+        if res["format"] == "csv":
+            shutil.copy2(DATA_DIR / res["path"], folder)
+    return folder

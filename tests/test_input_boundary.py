@@ -21,17 +21,6 @@ TABLES = ["india_japan_trade", "gdp", "cpi_us", "milestones"]
 DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
 
 
-def copy_data(tmp_path):
-    """Copy the descriptor and every CSV table (foreign keys need the registers)."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy2(DATA_DIR / "datapackage.json", folder)
-    for res in DESCRIPTOR["resources"]:
-        if res["format"] == "csv":
-            shutil.copy2(DATA_DIR / res["path"], folder)
-    return folder
-
-
 def edit_descriptor(folder, edit):
     pkg = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     edit({r["name"]: r for r in pkg["resources"]})
@@ -56,8 +45,8 @@ def problems(call):
     return err.value.problems
 
 
-def test_a_truncated_descriptor_names_its_line_and_column(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_truncated_descriptor_names_its_line_and_column(data_copy):
+    folder = data_copy
     text = (DATA_DIR / "datapackage.json").read_text(encoding="utf-8")
     cut = text[: len(text) // 2]
     (folder / "datapackage.json").write_text(cut, encoding="utf-8")
@@ -69,8 +58,8 @@ def test_a_truncated_descriptor_names_its_line_and_column(tmp_path):
     assert "(column " in p.found
 
 
-def test_a_deeply_nested_descriptor_is_refused_without_recursion_error(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_deeply_nested_descriptor_is_refused_without_recursion_error(data_copy):
+    folder = data_copy
     (folder / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     (p,) = problems(lambda: data.load("gdp", data_dir=folder))
     assert p.file.endswith("datapackage.json") and "nested deeper" in p.found
@@ -84,14 +73,14 @@ def test_a_deeply_nested_descriptor_is_refused_without_recursion_error(tmp_path)
         (b'{"name": "caf\xe9"}', "byte 0xe9"),
     ],
 )
-def test_a_malformed_descriptor_is_a_data_error(tmp_path, content, found):
-    folder = copy_data(tmp_path)
+def test_a_malformed_descriptor_is_a_data_error(data_copy, content, found):
+    folder = data_copy
     (folder / "datapackage.json").write_bytes(content)
     assert any(p.found == found for p in problems(lambda: data.load("gdp", data_dir=folder)))
 
 
-def test_a_changed_table_with_valid_cells_fails_its_checksum(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_changed_table_with_valid_cells_fails_its_checksum(data_copy):
+    folder = data_copy
     path = folder / "gdp.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     # Drop a valid row: same schema, still valid, but not the file the package describes.
@@ -102,8 +91,8 @@ def test_a_changed_table_with_valid_cells_fails_its_checksum(tmp_path):
     assert any(p.expected.startswith("the sha256 ") for p in found)
 
 
-def test_a_changed_table_still_reports_its_bad_cells(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_changed_table_still_reports_its_bad_cells(data_copy):
+    folder = data_copy
     path = folder / "india_trade_by_partner_2019.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("IND,JPN,", "IND,JPX,"))
     found = problems(lambda: data.load("india_trade_by_partner_2019", data_dir=folder))
@@ -111,8 +100,8 @@ def test_a_changed_table_still_reports_its_bad_cells(tmp_path):
     assert any(p.found == "'JPX'" and p.column == "partner_iso3" for p in found)
 
 
-def test_a_recorded_checksum_that_matches_loads_the_edited_table(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_recorded_checksum_that_matches_loads_the_edited_table(data_copy):
+    folder = data_copy
     path = folder / "gdp.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-1]), encoding="utf-8")
@@ -120,8 +109,8 @@ def test_a_recorded_checksum_that_matches_loads_the_edited_table(tmp_path):
     assert len(data.load("gdp", data_dir=folder)) == len(lines) - 2
 
 
-def test_a_file_replaced_with_the_same_modification_time_is_read_again(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_file_replaced_with_the_same_modification_time_is_read_again(data_copy):
+    folder = data_copy
     path = folder / "gdp.csv"
     before = data.load("gdp", data_dir=folder)
     stat, pkg_stat = path.stat(), (folder / "datapackage.json").stat()
@@ -136,8 +125,8 @@ def test_a_file_replaced_with_the_same_modification_time_is_read_again(tmp_path)
 
 
 @pytest.mark.parametrize("path", ["../../../../../../etc/passwd", "/etc/passwd", "sub/../../x.csv"])
-def test_a_resource_path_out_of_the_data_folder_is_refused_unread(tmp_path, path):
-    folder = copy_data(tmp_path)
+def test_a_resource_path_out_of_the_data_folder_is_refused_unread(data_copy, path):
+    folder = data_copy
 
     def edit(res):
         res["gdp"]["path"] = path
@@ -148,8 +137,8 @@ def test_a_resource_path_out_of_the_data_folder_is_refused_unread(tmp_path, path
     assert p.expected == "a path inside the data folder for table gdp" and p.found == path
 
 
-def test_a_link_to_a_file_outside_is_refused_and_its_content_not_shown(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_link_to_a_file_outside_is_refused_and_its_content_not_shown(data_copy, tmp_path):
+    folder = data_copy
     secret = tmp_path / "secret.csv"
     secret.write_text("TOP-SECRET-LINE\n", encoding="utf-8")
     (folder / "gdp.csv").unlink()
@@ -160,8 +149,8 @@ def test_a_link_to_a_file_outside_is_refused_and_its_content_not_shown(tmp_path)
     assert err.value.problems[0].found == "a link to a file outside it"
 
 
-def test_a_symbolic_link_loop_is_a_data_error(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_symbolic_link_loop_is_a_data_error(data_copy):
+    folder = data_copy
     (folder / "gdp.csv").unlink()
     (folder / "gdp.csv").symlink_to(folder / "gdp.csv")
     (p,) = problems(lambda: data.load("gdp", data_dir=folder))

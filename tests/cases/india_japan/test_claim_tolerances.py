@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -23,17 +22,6 @@ TOLERANCE_FILE = "claim_tolerances.csv"
 # DOTS tables take seconds to load) is covered on the real data below.
 QUICK = ["C05", "C09", "C10", "C18", "C19"]
 DESCRIPTOR = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
-
-
-def copy_data(tmp_path):
-    """Copy the descriptor and the CSV tables (the checks run here read only CSV tables)."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy2(DATA_DIR / "datapackage.json", folder)
-    for res in DESCRIPTOR["resources"]:
-        if res["format"] == "csv":
-            shutil.copy2(DATA_DIR / res["path"], folder)
-    return folder
 
 
 def edit_tolerances(folder, edit):
@@ -81,8 +69,8 @@ def test_the_ledger_reports_the_tolerance_it_ran_with():
     assert ledger["tolerance_rel"].tolist() == [0.25] * len(QUICK)
 
 
-def test_an_edited_tolerance_file_changes_the_verdict_at_run_time(tmp_path):
-    folder = copy_data(tmp_path)
+def test_an_edited_tolerance_file_changes_the_verdict_at_run_time(data_copy):
+    folder = data_copy
     shipped = judged(claims.Tables(data_dir=folder), ["C18"])["C18"]
     assert shipped.verdict == APPROX  # 5 of the 8 named groups: 0.625 >= 1 - 0.5
     edit_tolerances(folder, lambda t: t.replace("C18,0.5,", "C18,0.2,"))
@@ -149,9 +137,9 @@ def problems(call):
          "exact-check", "unknown-claim", "repeated-claim"],
 )  # fmt: skip
 def test_garbage_in_the_tolerance_file_is_refused_naming_row_and_column(
-    tmp_path, edit, row, column, expected, found
+    data_copy, tmp_path, edit, row, column, expected, found
 ):
-    folder = copy_data(tmp_path)
+    folder = data_copy
     edit_tolerances(folder, lambda t: t.replace(*edit))
     found_problems = problems(lambda: claims.run(claims.Tables(data_dir=folder)))
     assert len(found_problems) == 1, found_problems
@@ -160,8 +148,8 @@ def test_garbage_in_the_tolerance_file_is_refused_naming_row_and_column(
     assert expected in p.expected and p.found == found
 
 
-def test_a_claim_without_a_check_takes_no_tolerance(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_claim_without_a_check_takes_no_tolerance(data_copy):
+    folder = data_copy
     edit_tolerances(folder, lambda t: t + "C12,0.1,why not\n")
     (p,) = problems(lambda: claims.run(claims.Tables(data_dir=folder)))
     assert (p.row, p.column) == (13, "tolerance_rel") and "C12 does not exist" in p.expected
@@ -178,8 +166,8 @@ def test_garbage_in_an_in_memory_tolerance_table_is_refused(value, expected):
     assert (p.file, p.row, p.column) == ("<t>", 2, "tolerance_rel") and expected in p.expected
 
 
-def test_a_check_without_its_tolerance_row_says_which_claim(tmp_path):
-    folder = copy_data(tmp_path)
+def test_a_check_without_its_tolerance_row_says_which_claim(data_copy):
+    folder = data_copy
     edit_tolerances(folder, lambda t: "\n".join(ln for ln in t.split("\n")
                                                  if not ln.startswith("C18,")))  # fmt: skip
     with pytest.raises(DataError, match=r"claim_tolerances.csv::claim_id: expected a row for "
@@ -187,8 +175,8 @@ def test_a_check_without_its_tolerance_row_says_which_claim(tmp_path):
         judged(claims.Tables(data_dir=folder), ["C18"])
 
 
-def test_the_claims_command_refuses_a_garbage_tolerance_file(tmp_path, capsys):
-    folder = copy_data(tmp_path)
+def test_the_claims_command_refuses_a_garbage_tolerance_file(data_copy, capsys):
+    folder = data_copy
     edit_tolerances(folder, lambda t: t.replace("C02,0.05,", "C02,100,"))
     status = cli.main(["claims", "--format", "csv", "--data", str(folder)])
     out, err = capsys.readouterr()
