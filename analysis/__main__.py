@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import __version__
+from analysis import __version__, cases
 from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, REPORT_DIR
 from analysis.errors import DataError
 
@@ -53,7 +53,7 @@ def _parser(prog: str = "python -m analysis") -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=REPORT_DIR, help="report folder")
     build.add_argument(
         "--notebooks", type=Path, default=None,
-        help="notebooks folder (default: the flagship case's, notebooks/india_japan)",
+        help=f"notebooks folder (default: the flagship case's, notebooks/{cases.FLAGSHIP})",
     )  # fmt: skip
     build.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     build.add_argument(
@@ -129,8 +129,8 @@ def configure_logging(verbosity: int) -> None:
 def _claims(fmt: str, data_dir: Path) -> str:
     """Run the claims ledger and format it."""
     from analysis import data
-    from analysis.cases.india_japan import claims
 
+    claims = cases.module("claims")
     results = claims.run(claims.Tables(data_dir=data_dir))
     return format_ledger(claims.ledger(results, data.load("claims", data_dir=data_dir)), fmt)
 
@@ -141,7 +141,7 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
     Parameters
     ----------
     ledger
-        Output of :func:`analysis.cases.india_japan.claims.ledger`.
+        Output of the flagship case's ``claims.ledger``.
     fmt
         ``table``, ``csv``, ``json`` or ``markdown``.
 
@@ -152,7 +152,6 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
         are neutralised, Markdown cells escaped, and the table's texts kept to one line
         each (no line break or terminal escape sequence from the data).
     """
-    from analysis.cases.india_japan import claims
     from analysis.present.tables import csv_text
     from analysis.present.text import one_line
 
@@ -161,7 +160,7 @@ def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return ledger.to_json(orient="records", indent=2, force_ascii=False)
     if fmt == "markdown":
-        return claims.to_markdown(ledger)
+        return cases.module("claims").to_markdown(ledger)
     lines = []
     for r in ledger.itertuples():
         measured = (

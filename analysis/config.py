@@ -57,6 +57,9 @@ OUTPUT_DIR_ENV = "ANALYSIS_OUTPUT_DIR"
 #: A private folder where :func:`analysis.readers.formats.load_files` keeps what it read,
 #: so that a build's check and its notebook read a large download once, not twice.
 READ_MEMO_ENV = "ANALYSIS_READ_MEMO"
+#: A private folder where :func:`analysis.memo.memoised` keeps long results (the gravity
+#: model's draws) for the other notebooks of the same build.
+MEMO_ENV = "ANALYSIS_MEMO"
 
 
 def output_dir() -> Path:

@@ -952,7 +952,7 @@ def load(name: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     Parameters
     ----------
     name
-        The table's name, for example ``"india_japan_trade"``.
+        The table's name, for example ``"dots_trade"``.
     data_dir
         The data folder (the repository's ``data/`` by default).
 
@@ -970,7 +970,7 @@ def load(name: str, *, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 
     Examples
     --------
-    >>> trade = load("india_japan_trade")
+    >>> trade = load("dots_trade")
     >>> sorted(trade["flow"].unique())
     ['export', 'import']
     """

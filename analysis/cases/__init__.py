@@ -7,7 +7,9 @@ name under ``notebooks/``. The default report is the flagship case's.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 from analysis.config import NOTEBOOK_DIR
 
@@ -32,6 +34,58 @@ def notebook_folder(case: str = FLAGSHIP) -> Path:
     return NOTEBOOK_DIR / case
 
 
+def case_of(folder: Path) -> str | None:
+    """Return the case whose notebooks a folder holds.
+
+    Parameters
+    ----------
+    folder
+        A notebooks folder.
+
+    Returns
+    -------
+    str or None
+        The case's name, or ``None`` when the folder is not a case's.
+    """
+    folder = folder.resolve()
+    return next((c for c in CASES if folder == notebook_folder(c).resolve()), None)
+
+
+def pair_parameters(case: str = FLAGSHIP) -> dict[str, str]:
+    """Return the parameters that run the report of any pair for a case's pair.
+
+    Parameters
+    ----------
+    case
+        The case's name (its sub-package, which defines ``REPORTER`` and ``PARTNER``).
+
+    Returns
+    -------
+    dict
+        ``reporter`` and ``partner``, ISO3 codes.
+    """
+    module = importlib.import_module(f"analysis.cases.{case}")
+    return {"reporter": module.REPORTER, "partner": module.PARTNER}
+
+
+def module(name: str, case: str = FLAGSHIP) -> ModuleType:
+    """Import one of a case's modules (its ``claims`` ledger, its ``key_figures``).
+
+    Parameters
+    ----------
+    name
+        The module's name inside the case's sub-package.
+    case
+        The case's name.
+
+    Returns
+    -------
+    module
+        The imported module.
+    """
+    return importlib.import_module(f"analysis.cases.{case}.{name}")
+
+
 def for_folder(folder: Path) -> str | None:
     """Return the key-figures module of the case whose notebooks a folder holds.
 
@@ -47,8 +101,5 @@ def for_folder(folder: Path) -> str | None:
         ``None`` when the folder is not a case's (the landing page then lists the
         notebooks only).
     """
-    folder = folder.resolve()
-    for case in CASES:
-        if folder == notebook_folder(case).resolve():
-            return f"analysis.cases.{case}.key_figures"
-    return None
+    case = case_of(folder)
+    return None if case is None else f"analysis.cases.{case}.key_figures"

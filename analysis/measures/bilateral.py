@@ -70,8 +70,8 @@ def pair_totals(dots: pd.DataFrame, a: str, b: str, *, reporter: str) -> pd.Data
     >>> dots = pd.DataFrame({"reporter_iso3": ["USA", "USA"], "partner_iso3": ["KOR", "KOR"],
     ...     "year": [2020, 2020], "flow": ["import", "export"], "value_usd": [4, 9],
     ...     "is_estimate": [False, False], "source_id": ["s", "s"]})
-    >>> japan = pair_totals(dots, "KOR", "USA", reporter="USA")
-    >>> japan[["exports_usd", "imports_usd"]].iloc[0].tolist()
+    >>> usa = pair_totals(dots, "KOR", "USA", reporter="USA")
+    >>> usa[["exports_usd", "imports_usd"]].iloc[0].tolist()
     [4, 9]
     """
     if reporter not in (a, b):

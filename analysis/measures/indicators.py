@@ -561,7 +561,7 @@ def canonical(df: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     df
-        A curated table such as ``data.load("india_trade_hs2")``.
+        A curated table of trade by product (``hs2`` and ``period`` columns).
 
     Returns
     -------

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyfixest as pf
 
+from analysis import memo
 from analysis.errors import DataError, Problem, require_columns
 
 __all__ = [
@@ -621,6 +622,20 @@ def potential_international(
         The model's table, as from :func:`ppml` (diagnostics in ``attrs``).
     """
     _require(panel, [*POTENTIAL_TERMS[1:], "reporter_side", "source_id"], "potential_international")
+    options = {"n_draws": n_draws, "seed": seed, "level": level}
+    # Two notebooks of a report fit this model to the same panel: the first keeps the result.
+    return memo.memoised(
+        "potential_international",
+        [panel],
+        options,
+        lambda: _potential_international(panel, n_draws=n_draws, seed=seed, level=level),
+    )
+
+
+def _potential_international(
+    panel: pd.DataFrame, *, n_draws: int, seed: int, level: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit the model of :func:`potential_international` (its inputs already checked)."""
     df = prepare(panel).reset_index(drop=True)
     if (df["international"] == 0).any():
         row = df[df["international"] == 0].iloc[0]

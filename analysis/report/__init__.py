@@ -8,7 +8,8 @@ cell, dropped from the page). The executed page, figures and tables are kept in 
 report's ``.cache/`` folder with the SHA-256 of each of those inputs and reused by the next
 build, so an edit to one story module re-runs only the notebooks that import it. Notebooks
 that do need to run are executed side by side, one kernel per available core. The folder
-of a case (``notebooks/india_japan/``) adds the case's key figures to the landing page.
+of a case (``notebooks/<case>/``) opens with the report of any pair run for the case's
+pair and adds the case's key figures to the landing page.
 
 The build writes into a temporary folder beside the target and swaps it in only when
 every notebook has run, so a failed build leaves the previous report intact.
@@ -28,12 +29,14 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jupytext
 import nbformat
@@ -42,11 +45,15 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from tqdm import tqdm
 
 from analysis import cases, data
-from analysis.config import DATA_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
+from analysis.config import DATA_DIR, MEMO_ENV, NOTEBOOK_DIR, OUTPUT_DIR_ENV, REPORT_DIR, ROOT
 from analysis.errors import DataError
+from analysis.present import interactive
 from analysis.report import site
 
 PAIR_FOLDER = re.compile(r"[A-Z]{3}-[A-Z]{3}")
+# The report of any pair; a case's report opens with it, run for the case's pair.
+PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
+PAIR_PAGE = "00_pair_report"
 KERNEL_TIMEOUT_S = 600
 # Fixed hash seed and Matplotlib backend: the same inputs give the same bytes.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
@@ -111,6 +118,14 @@ class BuildError(RuntimeError):
     """Raise when a notebook fails; the message names the notebook, the cell and the error."""
 
 
+class Job(NamedTuple):
+    """A step of the build: a notebook (``None``: the key figures), its key, its parameters."""
+
+    path: Path | None
+    key: str
+    parameters: dict[str, Any] | None
+
+
 @dataclass(frozen=True)
 class Page:
     """A rendered notebook: its file stem, title, HTML file name and whether it was reused."""
@@ -136,6 +151,91 @@ def notebooks(folder: Path | None = None) -> list[Path]:
     """
     folder = cases.notebook_folder() if folder is None else folder
     return sorted(p for p in folder.glob("[0-9][0-9]_*.md"))
+
+
+def pages(folder: Path | None = None) -> dict[str, tuple[Path, dict[str, Any] | None]]:
+    """List the report's pages in order: each page's notebook and the parameters it runs with.
+
+    A case's report opens with the report of any pair (:data:`PAIR_NOTEBOOK`) run for the
+    case's pair, as page :data:`PAIR_PAGE`; its own numbered notebooks follow.
+
+    Parameters
+    ----------
+    folder
+        The notebooks folder; the flagship case's by default.
+
+    Returns
+    -------
+    dict
+        For each page name (the HTML file's stem), the notebook and the parameters given
+        to the cell tagged ``parameters`` (``None``: the notebook's own).
+    """
+    folder = cases.notebook_folder() if folder is None else folder
+    found: dict[str, tuple[Path, dict[str, Any] | None]] = {}
+    case = cases.case_of(folder)
+    if case is not None:
+        found[PAIR_PAGE] = (PAIR_NOTEBOOK, cases.pair_parameters(case))
+    found.update((p.stem, (p, None)) for p in notebooks(folder))
+    return found
+
+
+def parameters_cell(nb: nbformat.NotebookNode) -> int | None:
+    """Return the index of the cell tagged ``parameters``, or ``None``."""
+    tagged = (i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    return next(tagged, None)
+
+
+def inject(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """Give a notebook its parameters as papermill does: a cell after the ``parameters`` one.
+
+    Parameters
+    ----------
+    nb
+        The notebook (changed in place).
+    parameters
+        Names and values (Python literals).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The notebook, with a cell tagged ``injected-parameters``.
+
+    Raises
+    ------
+    BuildError
+        If no cell is tagged ``parameters``.
+    """
+    at = parameters_cell(nb)
+    if at is None:
+        raise BuildError("the notebook has no cell tagged 'parameters' to give parameters to")
+    source = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(at + 1, cell)
+    return nb
+
+
+def cell_number(notebook: Path, index: int) -> int | str:
+    """Return the number a reader gives the cell run as ``index`` (from 1) with parameters given.
+
+    The cell of the given parameters follows the one tagged ``parameters``: cells after
+    it are one further on than in the notebook.
+
+    Parameters
+    ----------
+    notebook
+        The notebook as stored.
+    index
+        The index of the cell in the notebook as run.
+
+    Returns
+    -------
+    int or str
+        The cell's number in the stored notebook, or a phrase for the parameters' cell.
+    """
+    at = parameters_cell(read(notebook))
+    if at is None or index <= at:
+        return index + 1
+    return "of the parameters given" if index == at + 1 else index
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -164,7 +264,13 @@ def _title(nb: nbformat.NotebookNode, default: str) -> str:
     return default
 
 
-def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbformat.NotebookNode:
+def execute(
+    path: Path,
+    out_dir: Path,
+    *,
+    timeout: int | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> nbformat.NotebookNode:
     """Execute a notebook top to bottom in a fresh kernel, saving its outputs to ``out_dir``.
 
     Parameters
@@ -175,6 +281,9 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
         The folder where the notebook's figures and tables go.
     timeout
         Seconds a cell may run; :data:`KERNEL_TIMEOUT_S` if ``None``.
+    parameters
+        Values for the cell tagged ``parameters`` (:func:`inject`); ``None`` runs the
+        notebook as it is.
 
     Returns
     -------
@@ -188,7 +297,7 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
     BuildError
         If a cell fails: names the notebook, the cell number and the error.
     """
-    nb = read(path)
+    nb = read(path) if parameters is None else inject(read(path), parameters)
     nb.cells.append(nbformat.v4.new_code_cell(RECORD_READS))
     env = {**os.environ, **KERNEL_ENV, OUTPUT_DIR_ENV: str(out_dir)}
     client = NotebookClient(
@@ -199,9 +308,11 @@ def execute(path: Path, out_dir: Path, *, timeout: int | None = None) -> nbforma
         record_timing=False,
         extra_arguments=KERNEL_ARGS,
     )
-    current: dict[str, int] = {}
+    current: dict[str, int | str] = {}
     # Cells are numbered as a reader counts them: every cell, Markdown included, from 1.
-    client.on_cell_start = lambda cell, cell_index: current.update(cell=cell_index + 1)
+    client.on_cell_start = lambda cell, cell_index: current.update(
+        cell=cell_index + 1 if parameters is None else cell_number(path, cell_index)
+    )
     try:
         client.execute(env=env)
     except CellExecutionError as err:
@@ -244,7 +355,8 @@ def render(nb: nbformat.NotebookNode) -> str:
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(for_page(nb))
-    return body
+    # A page with an interactive view loads plotly.js from beside it (no network).
+    return interactive.load_plotly(body)
 
 
 # A link or image whose address names a scheme other than the web's or mail's.
@@ -381,10 +493,11 @@ def inputs(data_dir: Path = DATA_DIR) -> Inputs:
     )
 
 
-def cache_key(path: Path | None, given: Inputs) -> str:
+def cache_key(path: Path | None, given: Inputs, parameters: dict[str, Any] | None = None) -> str:
     """Return the cache key of a notebook (or, for ``None``, of the landing page's figures).
 
-    A notebook's key covers its text and the parameters; what else it read is checked
+    A notebook's key covers its text, the parameters it is given and the build's; what
+    else it read is checked
     against the entry's record (:func:`reusable`). The key figures run in the build's own
     process, which records nothing: their key covers every module and data file.
 
@@ -394,6 +507,8 @@ def cache_key(path: Path | None, given: Inputs) -> str:
         The notebook, or ``None`` for the key figures.
     given
         Output of :func:`inputs`.
+    parameters
+        The values the notebook's cell tagged ``parameters`` is given, if any.
 
     Returns
     -------
@@ -403,7 +518,8 @@ def cache_key(path: Path | None, given: Inputs) -> str:
     if path is None:
         everything = json.dumps([given.code, given.data], sort_keys=True)
         return _sha256(b"key-figures", everything.encode(), given.params.encode())
-    return _sha256(b"notebook", path.read_bytes(), given.params.encode())
+    own = json.dumps(parameters, sort_keys=True).encode()
+    return _sha256(b"notebook", path.read_bytes(), own, given.params.encode())
 
 
 def reusable(meta: dict[str, Any], given: Inputs) -> bool:
@@ -433,8 +549,39 @@ def _listing(entry: Path, sub: str, suffix: str) -> list[str]:
     return sorted(p.stem for p in (entry / sub).glob(f"*{suffix}"))
 
 
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the kernels a build starts, restoring them after.
+
+    Parameters
+    ----------
+    values
+        Names and values.
+
+    Yields
+    ------
+    None
+        While the variables are set.
+    """
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
 def run_job(
-    path: Path | None, entry: Path, timeout: int, given: Inputs, case: str | None = None
+    path: Path | None,
+    entry: Path,
+    timeout: int,
+    given: Inputs,
+    case: str | None = None,
+    parameters: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run one step of the build into a cache entry: a notebook, or a case's key figures.
 
@@ -453,6 +600,8 @@ def run_job(
         Output of :func:`inputs`: the digests recorded for what the notebook read.
     case
         For the key figures: the module that computes them.
+    parameters
+        Values for the notebook's cell tagged ``parameters``, if any.
 
     Returns
     -------
@@ -471,7 +620,7 @@ def run_job(
         except DataError as err:
             raise BuildError(f"{KEY_FIGURES_JOB}: {err}") from None
     else:
-        nb = execute(path, entry, timeout=timeout)
+        nb = execute(path, entry, timeout=timeout, parameters=parameters)
         (entry / "page.html").write_text(render(nb), encoding="utf-8")
         read = json.loads((entry / READS_FILE).read_text(encoding="utf-8"))
         reads = {
@@ -513,7 +662,7 @@ def _meta(entry: Path) -> dict[str, Any] | None:
 
 
 def _run_all(
-    jobs: dict[str, tuple[Path | None, str]],
+    jobs: dict[str, Job],
     old_cache: Path,
     staging: Path,
     given: Inputs,
@@ -531,8 +680,8 @@ def _run_all(
     owners: dict[str, str] = {}
     bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", disable=not progress,
                file=sys.stderr)  # fmt: skip
-    pending = {}
-    for name, (path, key) in jobs.items():
+    pending: dict[str, Job] = {}
+    for name, (path, key, parameters) in jobs.items():
         old = old_cache / key
         meta = _meta(old)
         if meta is not None and reusable(meta, given):
@@ -544,19 +693,20 @@ def _run_all(
             bar.update()
             logger.debug("%s: reused from the cache (%s)", name, key[:12])
         else:
-            pending[name] = (path, key)
+            pending[name] = Job(path, key, parameters)
     try:
         if pending:
-            notebooks_to_run = sum(path is not None for path, _ in pending.values())
+            notebooks_to_run = sum(job.path is not None for job in pending.values())
             workers = max(1, min(os.cpu_count() or 1, notebooks_to_run))
             logger.debug("running %s on %d worker(s)", ", ".join(pending), workers)
             # Spawned workers share no state with the parent (no inherited locks or kernels).
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 futures: dict[Future, str] = {
-                    pool.submit(run_job, path, cache / key, KERNEL_TIMEOUT_S, given, case): name
-                    for name, (path, key) in pending.items()
-                }
+                    pool.submit(run_job, job.path, cache / job.key, KERNEL_TIMEOUT_S, given,
+                                case, job.parameters): name
+                    for name, job in pending.items()
+                }  # fmt: skip
                 running = set(futures)
                 while running:
                     done, running = wait(running, return_when=FIRST_COMPLETED)
@@ -567,7 +717,7 @@ def _run_all(
                         except BaseException:
                             pool.shutdown(wait=True, cancel_futures=True)
                             raise
-                        _merge(cache / pending[name][1], staging, owners, name)
+                        _merge(cache / pending[name].key, staging, owners, name)
                         logger.debug("%s: done", name)
                         bar.set_postfix_str(name)
                         bar.update()
@@ -582,19 +732,21 @@ def _write_site(
     staging: Path,
     pages: list[Page],
     metas: dict[str, dict[str, Any]],
-    jobs: dict[str, tuple[Path | None, str]],
+    jobs: dict[str, Job],
     reused: set[str],
     given: Inputs,
 ) -> None:
     """Write the notebook pages and the site's own pages into the report being built."""
     for i, page in enumerate(pages):
-        key = jobs[page.stem][1]
+        key = jobs[page.stem].key
         body = (staging / CACHE_DIR / key / "page.html").read_text(encoding="utf-8")
         prev = (pages[i - 1].html, pages[i - 1].title) if i > 0 else None
         next_ = (pages[i + 1].html, pages[i + 1].title) if i + 1 < len(pages) else None
         menu = site.nav(page.html, prev=prev, next_=next_)
         (staging / page.html).write_text(body.replace(site.NAV_PLACEHOLDER, menu, 1),
                                          encoding="utf-8")  # fmt: skip
+    if any(interactive.page_needs_plotly((staging / p.html).read_text("utf-8")) for p in pages):
+        interactive.write_plotly_js(staging)
     key_job = metas.get(KEY_FIGURES_JOB, {"facts": None, "figures": []})
     origin = {
         name: (p.html, p.title, metas[p.stem]) for p in pages for name in metas[p.stem]["figures"]
@@ -610,7 +762,7 @@ def _write_site(
     tables = [{"name": t, "page": p.html, "page_title": p.title}
               for p in pages for t in metas[p.stem]["tables"]]  # fmt: skip
     claims_page = next((p.html for p in pages if "claims" in p.stem), None)
-    steps = [(name, key, name in reused) for name, (_, key) in jobs.items()]
+    steps = [(name, job.key, name in reused) for name, job in jobs.items()]
     written = {
         "index.html": site.index_page(key_job["facts"], pages, claims_page),
         "gallery.html": site.gallery_page(figures),
@@ -731,8 +883,8 @@ def build(
         If there is no notebook, or one fails (the previous report is left as it was).
     """
     notebook_dir = cases.notebook_folder() if notebook_dir is None else notebook_dir
-    paths = notebooks(notebook_dir)
-    if not paths:
+    paths = pages(notebook_dir)
+    if not notebooks(notebook_dir):
         raise BuildError(f"no numbered notebooks (NN_name.md) in {notebook_dir}")
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -740,26 +892,28 @@ def build(
     # A changed or missing table stops the build here, not in a notebook cell.
     data.check_package()
     given = inputs()
-    jobs: dict[str, tuple[Path | None, str]] = {p.stem: (p, cache_key(p, given)) for p in paths}
+    jobs = {name: Job(path, cache_key(path, given, params), params)
+            for name, (path, params) in paths.items()}  # fmt: skip
     case = cases.for_folder(notebook_dir)
     if case is not None:
         # Queued last: it runs beside the last notebooks and is never started if one fails early.
-        jobs[KEY_FIGURES_JOB] = (None, cache_key(None, given))
+        jobs[KEY_FIGURES_JOB] = Job(None, cache_key(None, given), None)
     staging = stage(out_dir)
     try:
         for sub in ("figures", "tables", CACHE_DIR):
             (staging / sub).mkdir()
-        metas, reused = _run_all(jobs, out_dir / CACHE_DIR, staging, given,
-                                 case=case, progress=progress)  # fmt: skip
-        pages = [
-            Page(p.stem, metas[p.stem]["title"], f"{p.stem}.html", cached=p.stem in reused)
-            for p in paths
-        ]
-        _write_site(staging, pages, metas, jobs, reused, given)
+        # The kernels share long results (the gravity model's draws) through a private folder.
+        with tempfile.TemporaryDirectory(prefix="analysis-memo-") as memo_dir:
+            with environment({MEMO_ENV: memo_dir}):
+                metas, reused = _run_all(jobs, out_dir / CACHE_DIR, staging, given,
+                                         case=case, progress=progress)  # fmt: skip
+        done = [Page(name, metas[name]["title"], f"{name}.html", cached=name in reused)
+                for name in paths]  # fmt: skip
+        _write_site(staging, done, metas, jobs, reused, given)
         _publish(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return pages
+    return done
 
 
 def relative(path: Path) -> str:

@@ -14,48 +14,33 @@ defaults) is read with jupytext and executed with papermill into
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from analysis import data
-from analysis.config import NOTEBOOK_DIR, OUTPUT_DIR_ENV, READ_MEMO_ENV, REPORT_DIR
+from analysis.config import OUTPUT_DIR_ENV, READ_MEMO_ENV, REPORT_DIR
 from analysis.measures import pair
+from analysis.present import interactive
 from analysis.readers import formats
 from analysis.report import (
     KERNEL_ARGS,
     KERNEL_ENV,
     KERNEL_TIMEOUT_S,
+    PAIR_NOTEBOOK,
     PID_FILE,
     BuildError,
+    cell_number,
+    environment,
     read,
     render,
     stage,
 )
 from analysis.report.site import NAV_PLACEHOLDER
-
-PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the kernel papermill starts, restoring them after."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
 
 
 def pair_folder(reporter: str, partner: str, out_root: Path = REPORT_DIR) -> Path:
@@ -79,19 +64,6 @@ def pair_folder(reporter: str, partner: str, out_root: Path = REPORT_DIR) -> Pat
 def _html(nb: nbformat.NotebookNode) -> str:
     """Render an executed notebook as a standalone HTML page, as the flagship's pages are."""
     return render(nb).replace(NAV_PLACEHOLDER, "")
-
-
-def _cell_number(notebook: Path, index: int) -> int | str:
-    """Return the number a reader gives the cell papermill ran as ``index`` (from 1).
-
-    papermill runs the notebook with a cell of the given parameters inserted after the
-    one tagged ``parameters``: cells after it are one further on than in the notebook.
-    """
-    cells = read(notebook).cells
-    at = next((i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), None)
-    if at is None or index <= at:
-        return index + 1
-    return "of the parameters given" if index == at + 1 else index
 
 
 def check_pair(
@@ -177,7 +149,7 @@ def build_pair(
     # The check's reading of the files is kept for the notebook, which would read them again.
     memo = tempfile.mkdtemp(prefix="analysis-reads-")
     try:
-        with _environment({READ_MEMO_ENV: memo}):
+        with environment({READ_MEMO_ENV: memo}):
             reporter, partner = check_pair(reporter, partner, paths, years=years)
             return _build(reporter, partner, paths, years, out_root, notebook, memo)
     finally:
@@ -211,7 +183,7 @@ def _build(
             "data_files": [str(p) for p in paths],
             "years": years,
         }
-        with _environment({**KERNEL_ENV, OUTPUT_DIR_ENV: str(staging), READ_MEMO_ENV: memo}):
+        with environment({**KERNEL_ENV, OUTPUT_DIR_ENV: str(staging), READ_MEMO_ENV: memo}):
             try:
                 papermill.execute_notebook(
                     str(source),
@@ -225,7 +197,7 @@ def _build(
                 )
             except PapermillExecutionError as err:
                 raise BuildError(
-                    f"{notebook.name}: cell {_cell_number(notebook, err.cell_index)} failed: "
+                    f"{notebook.name}: cell {cell_number(notebook, err.cell_index)} failed: "
                     f"{err.ename}: {err.evalue}"
                 ) from None
             except (CellTimeoutError, DeadKernelError) as err:
@@ -239,7 +211,10 @@ def _build(
         # Name the notebook the user edits, not the converted copy.
         nb.metadata.papermill.input_path = str(notebook)
         nbformat.write(nb, executed)
-        (staging / "index.html").write_text(_html(nb), encoding="utf-8")
+        page = _html(nb)
+        (staging / "index.html").write_text(page, encoding="utf-8")
+        if interactive.page_needs_plotly(page):
+            interactive.write_plotly_js(staging)
         staging.chmod(0o755)
         (staging / PID_FILE).unlink(missing_ok=True)
         old = out_dir.with_name(f".{out_dir.name}-old")

@@ -3,9 +3,8 @@
 Every page is a static HTML file that opens from disk (no server, no network): the
 landing page with the key figures and the claims verdicts, a gallery of every figure,
 the publication tables, the notebooks, the data package and the build's environment.
-The key figures are computed from the curated data by the case (for the flagship,
-:func:`analysis.cases.india_japan.key_figures.key_figures`); nothing on
-the landing page is typed in by hand.
+The key figures are computed from the curated data by the case (its ``key_figures``
+module, :func:`analysis.cases.for_folder`); nothing on the landing page is typed in by hand.
 """
 
 from __future__ import annotations

@@ -215,7 +215,7 @@ def test_a_killed_build_leaves_no_debris_and_the_previous_report(tmp_path):
 
 
 def test_pair_build_errors_number_cells_as_the_notebook_does(tmp_path):
-    from analysis.report.pair import _cell_number
+    from analysis.report import cell_number
 
     nb = tmp_path / "n.md"
     cells = [nbformat.v4.new_markdown_cell("# Title"),
@@ -223,9 +223,9 @@ def test_pair_build_errors_number_cells_as_the_notebook_does(tmp_path):
              nbformat.v4.new_code_cell("assert x")]  # fmt: skip
     jupytext.write(nbformat.v4.new_notebook(cells=cells), nb, fmt="md:myst")
     # Cells: 1 Markdown, 2 parameters; papermill inserts its own after them.
-    assert _cell_number(nb, 0) == 1 and _cell_number(nb, 1) == 2
-    assert _cell_number(nb, 2) == "of the parameters given"
-    assert _cell_number(nb, 3) == 3
+    assert cell_number(nb, 0) == 1 and cell_number(nb, 1) == 2
+    assert cell_number(nb, 2) == "of the parameters given"
+    assert cell_number(nb, 3) == 3
 
 
 ATTACKS = [
@@ -275,7 +275,10 @@ def test_pages_fold_code_leave_out_parameters_and_show_no_stderr(built_report):
         assert '<details class="code"><summary>Code</summary>' in body, page.name
         # Warnings and errors are handled or said in prose, never printed on a page.
         assert 'data-mime-type="application/vnd.jupyter.stderr"' not in body, page.name
-        assert "<script src=" not in body, page.name
+        # The only script a page loads is the plotly.js shipped beside it (no network).
+        loaded = re.findall(r'<script src="([^"]+)"', body)
+        assert loaded in ([], ["plotly.min.js"]), page.name
+        assert not loaded or (built_report / loaded[0]).is_file()
 
 
 def test_the_pair_page_leaves_out_its_parameter_cell(tmp_path):
@@ -290,7 +293,7 @@ def test_the_pair_page_leaves_out_its_parameter_cell(tmp_path):
     assert site.NAV_PLACEHOLDER not in page
 
 
-def test_no_chart_of_the_report_has_colliding_text(built_report):
+def test_no_chart_of_the_report_has_colliding_text_or_a_misleading_legend(built_report):
     from analysis.present.style import LAYOUT_SUFFIX
 
     crowded = {p.name: p.read_text(encoding="utf-8")
@@ -303,3 +306,35 @@ def test_every_chart_of_the_report_has_a_title_of_its_own(built_report):
     titles = [site.describe_figure(p)[0] for p in sorted((built_report / "figures").glob("*.svg"))]
     repeated = {t for t in titles if titles.count(t) > 1}
     assert repeated == set() and all(titles)
+
+
+def test_a_case_report_opens_with_the_pair_report_run_for_its_pair(built_report):
+    from analysis import cases
+    from analysis.report import PAIR_NOTEBOOK, PAIR_PAGE, pages
+
+    listed = pages()
+    assert list(listed)[0] == PAIR_PAGE
+    assert listed[PAIR_PAGE] == (PAIR_NOTEBOOK, cases.pair_parameters())
+    assert all(params is None for _, params in list(listed.values())[1:])
+    # A folder that is no case's has no pair page.
+    assert PAIR_PAGE not in pages(NOTEBOOK_DIR / "pair")
+    body = (built_report / f"{PAIR_PAGE}.html").read_text(encoding="utf-8")
+    assert "This report covers <strong>India–Japan</strong> trade" in body
+    # Neither the notebook's parameters nor those the build gave show on the page.
+    assert 'reporter = "IND"' not in body and "reporter = 'IND'" not in body
+
+
+def test_given_parameters_reach_the_notebook_and_its_cache_key(tmp_path):
+    from analysis.report import cache_key, execute, inputs
+
+    nb = tmp_path / "n.md"
+    cells = [nbformat.v4.new_markdown_cell("# Title"),
+             nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_code_cell("assert x == 1, x")]  # fmt: skip
+    jupytext.write(nbformat.v4.new_notebook(cells=cells), nb, fmt="md:myst")
+    given = inputs()
+    assert cache_key(nb, given, {"x": 1}) != cache_key(nb, given, {"x": 2})
+    assert cache_key(nb, given, None) != cache_key(nb, given, {"x": 1})
+    # The failing cell is named by its number in the stored notebook, not in the run one.
+    with pytest.raises(BuildError, match=r"n.md: cell 3 failed: AssertionError: 2"):
+        execute(nb, tmp_path / "out", parameters={"x": 2})
