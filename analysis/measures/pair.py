@@ -1228,32 +1228,9 @@ def potential_rows(
 # --- Words chosen from the numbers ------------------------------------------------------
 
 
-def possessive(name: str) -> str:
-    """Return a name's possessive form.
-
-    Examples
-    --------
-    >>> possessive("Brazil"), possessive("Philippines")
-    ("Brazil's", "Philippines'")
-    """
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
-
-
-def usd(value_usd: float) -> str:
-    """Format a US-dollar amount in billions, or in millions or thousands when it is small.
-
-    Examples
-    --------
-    >>> usd(132.3e9), usd(1.2e6), usd(4.5e3)
-    ('US$132.3 billion', 'US$1.2 million', 'US$4.5 thousand')
-    """
-    size = abs(value_usd)
-    if size >= 0.95e9:
-        return text.usd_bn(value_usd)
-    sign = "−" if value_usd < 0 else ""
-    if size >= 0.95e6:
-        return f"{sign}US${size / 1e6:,.1f} million"
-    return f"{sign}US${size / 1e3:,.1f} thousand"
+# The notebooks write ``pair.usd`` and ``pair.possessive``: the formatters live in present.text.
+usd = text.usd
+possessive = text.possessive
 
 
 def percent(value_pct: float) -> str:

@@ -15,13 +15,19 @@ from collections.abc import Mapping, Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.data import citation, country_name
 from analysis.errors import DataError, Problem, require_columns
-from analysis.present.style import BALANCE_COLOUR, add_source_line, country_colour, new_axes
+from analysis.present import text
+from analysis.present.style import (
+    BALANCE_COLOUR,
+    add_source_line,
+    category_colours,
+    country_colour,
+    new_axes,
+)
 
 __all__ = [
     "plot_aid_by_donor",
@@ -166,8 +172,16 @@ def plot_headline(
     x = np.arange(len(df))
     width = 0.26
     bars = [
-        ("exports_usd", f"Exports to {country_name(partner)}", country_colour(reporter)),
-        ("imports_usd", f"Imports from {country_name(partner)}", country_colour(partner)),
+        (
+            "exports_usd",
+            f"{_mine(reporter)} exports to {country_name(partner)}",
+            country_colour(reporter),
+        ),
+        (
+            "imports_usd",
+            f"{_mine(reporter)} imports from {country_name(partner)}",
+            country_colour(partner),
+        ),
         ("balance_usd", "Balance (exports − imports)", BALANCE_COLOUR),
     ]
     for i, (col, label, colour) in enumerate(bars):
@@ -225,9 +239,11 @@ def plot_trade_by_period(
     x = np.arange(len(df))
     width = 0.4
     ax.bar(x - width / 2, df["exports_usd"] / BN, width, color=country_colour(reporter),
-           label=f"Exports to {country_name(partner)}", gid="exports_usd")  # fmt: skip
+           label=f"{_mine(reporter)} exports to {country_name(partner)}",
+           gid="exports_usd")  # fmt: skip
     ax.bar(x + width / 2, df["imports_usd"] / BN, width, color=country_colour(partner),
-           label=f"Imports from {country_name(partner)}", gid="imports_usd")  # fmt: skip
+           label=f"{_mine(reporter)} imports from {country_name(partner)}",
+           gid="imports_usd")  # fmt: skip
     ax.plot(x, df["balance_usd"] / BN, color=BALANCE_COLOUR, marker="o", linewidth=1.5,
             label="Balance (exports − imports)", gid="balance_usd")  # fmt: skip
     ax.axhline(0, color="#333333", linewidth=0.8)
@@ -355,8 +371,8 @@ def plot_lines(
     _require(df, [x, y, hue, "source_id"], "lines")
     ax = new_axes(ax, figsize=(9.0, 5.0))
     series = list(dict.fromkeys(df[hue]))
-    palette = dict(zip(series, sns.color_palette("colorblind", len(series)), strict=True))
-    palette.update(colours or {})
+    # Series that are not a country's take colours no country has (style.category_colours).
+    palette = {**category_colours(series), **(colours or {})}
     periods = _fiscal_range(df[x]) if not pd.api.types.is_numeric_dtype(df[x]) else None
     for name in series:
         part = df[df[hue] == name]
@@ -364,8 +380,8 @@ def plot_lines(
             # A fiscal year missing from the data keeps its place, so the line breaks there.
             part = part.set_index(x).reindex(periods).rename_axis(x).reset_index()
         values = part[y].astype("float64") / scale
-        ax.plot(part[x], values, marker="o", markersize=4, linewidth=1.8, label=name,
-                color=palette[name], gid=str(name))  # fmt: skip
+        ax.plot(part[x], values, marker="o", markersize=4, linewidth=1.8,
+                label=_sentence(str(name)), color=palette[name], gid=str(name))  # fmt: skip
     if pd.api.types.is_numeric_dtype(df[x]):
         # Years, even as decimal midpoints, read as whole years.
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -377,9 +393,9 @@ def plot_lines(
         numeric = pd.api.types.is_numeric_dtype(df[x])
         _annotate_events(ax, events, None if numeric else list(dict.fromkeys(df[x])))
     ax.legend(fontsize=8, frameon=False)
-    for value, text in references:
-        ax.axhline(value, color="#333333", linestyle="--", linewidth=1, gid=f"reference {text}")
-        ax.annotate(text, (1.0, value), xycoords=("axes fraction", "data"), xytext=(-2, 3),
+    for value, label in references:
+        ax.axhline(value, color="#333333", linestyle="--", linewidth=1, gid=f"reference {label}")
+        ax.annotate(label, (1.0, value), xycoords=("axes fraction", "data"), xytext=(-2, 3),
                     textcoords="offset points", ha="right", va="bottom", fontsize=8,
                     color="#333333")  # fmt: skip
     if xlabel:
@@ -408,7 +424,7 @@ def plot_aid_by_donor(
     Parameters
     ----------
     df
-        The ``oda_india_by_donor`` table (or rows like it, for one recipient): its
+        An aid-by-donor table, for one recipient: its
         ``net_bilateral_oda`` rows are drawn.
     n
         How many donors to draw: those with the largest net flows summed over the years in
@@ -536,7 +552,7 @@ def plot_timeline(
     earlier = df[df["date"].dt.year < since]
     ax = new_axes(ax, figsize=(10.0, 0.34 * len(shown) + 1.8))
     categories = list(dict.fromkeys(shown["category"]))
-    palette = dict(zip(categories, sns.color_palette("colorblind", len(categories)), strict=True))
+    palette = category_colours(categories)
     years = shown["date"].dt.year + (shown["date"].dt.dayofyear - 1) / 366
     y = np.arange(len(shown))[::-1]
     for yi, xi, (_, row) in zip(y, years, shown.iterrows(), strict=True):
@@ -546,7 +562,7 @@ def plot_timeline(
         ax.text(xi - 0.8 if left else xi + 0.8, yi, f"{row['date'].year}: {row['event']}",
                 va="center", ha="right" if left else "left", fontsize=7.5)  # fmt: skip
     for cat in categories:
-        ax.scatter([], [], color=palette[cat], label=cat)
+        ax.scatter([], [], color=palette[cat], label=_sentence(cat))
     ax.set_yticks([])
     ax.set_xlim(since - 2, 2026)
     ax.legend(fontsize=8, frameon=False, loc="lower left", ncols=2)
@@ -559,10 +575,11 @@ def plot_timeline(
     return fig
 
 
+# Paul Tol's green, olive and wine, and grey: hues no country has in the colour register.
 VERDICT_COLOURS = {
-    "holds": "#009E73",
-    "holds approximately": "#56B4E9",
-    "does not hold": "#D55E00",
+    "holds": "#117733",
+    "holds approximately": "#999933",
+    "does not hold": "#882255",
     "cannot be checked with the data at hand": "#999999",
 }
 
@@ -602,7 +619,7 @@ def plot_claims(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
     ax.set_yticks(y, df["claim_id"])
     for verdict, colour in VERDICT_COLOURS.items():
         if verdict in set(df["verdict"]):
-            ax.scatter([], [], color=colour, label=verdict)
+            ax.scatter([], [], color=colour, label=_sentence(verdict))
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     ax.set_xlabel("Measured as % of claimed (grey band: the claim's tolerance)")
     ax.set_title("The articles' numeric claims against the data")
@@ -673,7 +690,11 @@ def plot_potential_over_time(df: pd.DataFrame, *, ax: plt.Axes | None = None) ->
 
 
 def plot_potential_by_year(
-    df: pd.DataFrame, *, threshold: float | None = 0.5, ax: plt.Axes | None = None
+    df: pd.DataFrame,
+    *,
+    threshold: float | None = 0.5,
+    title: str | None = None,
+    ax: plt.Axes | None = None,
 ) -> Figure:
     """Plot a pair's actual / predicted total trade in both directions by year, to 2020.
 
@@ -687,6 +708,8 @@ def plot_potential_by_year(
     threshold
         A ratio to mark with a dotted line (``0.5``, half the prediction: the claims
         ledger's "far below"), or ``None``.
+    title
+        The chart's title; by default it names the pair and the years.
     ax
         Axes to draw on; a new figure if ``None``.
 
@@ -706,8 +729,10 @@ def plot_potential_by_year(
     ax.set_xticks(sorted(df["year"].unique()))
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     first, last = int(df["year"].min()), int(df["year"].max())
+    pair = "–".join(country_name(c) for c in dict.fromkeys(df["exporter_iso3"]))
+    title = title or f"{pair} trade relative to the gravity model's prediction, {first}–{last}"
     return _finish_potential(
-        ax, df, f"Total trade relative to the gravity model's prediction, {first}–{last}",
+        ax, df, title,
         coverage="Total merchandise trade, international flows; importer-reported (the "
         "exporter's figure where the importer reports none).",
     )  # fmt: skip
@@ -770,9 +795,14 @@ RANK_SERIES_COLUMNS = ["reporter_iso3", "partner_iso3", "year", "rank", "share_p
 _REPORTER_STYLES = ("-", "--")
 
 
-def _possessive(name: str) -> str:
-    """Return a country name's possessive form (``Korea's``)."""
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+def _mine(iso3: str) -> str:
+    """Return a country's name in the possessive (``India's``), for a legend entry."""
+    return text.possessive(country_name(iso3))
+
+
+def _sentence(label: str) -> str:
+    """Start a legend entry with a capital, as a reader expects (``diplomacy``: ``Diplomacy``)."""
+    return label[:1].upper() + label[1:]
 
 
 def _year_axis(ax: plt.Axes, years: np.ndarray) -> None:
@@ -845,8 +875,8 @@ def plot_both_reporters(
     years = np.arange(int(df["year"].min()), int(df["year"].max()) + 1)
     ax = new_axes(ax, figsize=(9.0, 5.4))
     flows = [
-        ("exports_usd", f"{_possessive(name[a])} exports to {name[b]}", a),
-        ("imports_usd", f"{_possessive(name[a])} imports from {name[b]}", b),
+        ("exports_usd", f"{text.possessive(name[a])} exports to {name[b]}", a),
+        ("imports_usd", f"{text.possessive(name[a])} imports from {name[b]}", b),
     ]
     mirror = {"exports_usd": "imports from", "imports_usd": "exports to"}
     estimated = []
@@ -856,7 +886,7 @@ def plot_both_reporters(
             values = rows[col].astype("float64").reindex(years) / BN
             label = f"{flow_label}, as {name[reporter]} reports"
             if reporter == b:
-                label += f" ({_possessive(name[b])} {mirror[col]} {name[a]})"
+                label += f" ({text.possessive(name[b])} {mirror[col]} {name[a]})"
             ax.plot(years, values, color=country_colour(exporter), linestyle=linestyle,
                     linewidth=1.8, marker="o", markersize=3, markevery=_isolated(values),
                     label=label, gid=f"{col}-{reporter}")  # fmt: skip
@@ -928,8 +958,8 @@ def plot_mirror_gap(
         colour = country_colour(exp)
         ne, ni = country_name(exp), country_name(imp)
         ax.plot(years, gap, color=colour, linewidth=1.8, marker="o", markersize=3,
-                label=f"{ne} → {ni}: {_possessive(ni)} imports (CIF) over "
-                f"{_possessive(ne)} exports (FOB)", gid=f"{exp}-{imp}")  # fmt: skip
+                label=f"{ne} → {ni}: {text.possessive(ni)} imports (CIF) over "
+                f"{text.possessive(ne)} exports (FOB)", gid=f"{exp}-{imp}")  # fmt: skip
         ax.fill_between(years, margin, gap, where=(gap > margin).to_numpy(), interpolate=True,
                         color=colour, alpha=0.15, linewidth=0,
                         gid=f"{exp}-{imp}-beyond")  # fmt: skip
@@ -995,7 +1025,7 @@ def plot_partner_rank_series(
         rank = rows["rank"].astype("float64").reindex(years)
         colour = country_colour(par)
         ax.plot(years, rank, color=colour, linewidth=1.8, marker="o", markersize=3,
-                label=f"{country_name(par)} among {_possessive(country_name(rep))} partners",
+                label=f"{country_name(par)} among {text.possessive(country_name(rep))} partners",
                 gid=f"{par}-in-{rep}")  # fmt: skip
         last = rows.index.max()
         ax.annotate(f"rank {int(rows.loc[last, 'rank'])}, {rows.loc[last, 'share_pct']:.1f}%",

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import seaborn as sns
+from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
 from analysis import data
 from analysis.config import output_dir
 
 OTHER_COLOUR = "#BBBBBB"
+# Paul Tol's "muted" scheme (colour-blind safe): for series that are not countries
+# (categories, bases, product sections), in hues no country has in ``country_colours``.
+CATEGORY_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
+                    "#CC6677", "#882255", "#AA4499")  # fmt: skip
 BALANCE_COLOUR = "#333333"
 SOURCE_FONT_SIZE = 8
 _RC = {
@@ -63,6 +72,28 @@ def country_colour(iso3: str) -> str:
     return country_colours().get(iso3, OTHER_COLOUR)
 
 
+def category_colours(names: Iterable[object]) -> dict[object, str]:
+    """Give each of a chart's series that is not a country a colour no country has.
+
+    Parameters
+    ----------
+    names
+        The series, in the order drawn; the scheme repeats after nine.
+
+    Returns
+    -------
+    dict
+        Series to hex colour, from :data:`CATEGORY_COLOURS`.
+
+    Examples
+    --------
+    >>> category_colours(["a", "b"])
+    {'a': '#332288', 'b': '#88CCEE'}
+    """
+    names = list(dict.fromkeys(names))
+    return {n: CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)] for i, n in enumerate(names)}
+
+
 def set_theme() -> None:
     """Apply the suite's theme (seaborn whitegrid, fixed fonts and SVG hash salt)."""
     sns.set_theme(style="whitegrid", context="notebook")
@@ -104,7 +135,7 @@ def add_source_line(fig: Figure, text: str) -> None:
     fig.supxlabel(text, x=0.01, ha="left", fontsize=SOURCE_FONT_SIZE, color="#555555", wrap=True)
 
 
-# Beside a chart whose texts collide: the list of collisions.
+# Beside a chart whose texts collide or whose legend misleads: the list of problems.
 LAYOUT_SUFFIX = ".layout.json"
 
 
@@ -154,6 +185,86 @@ def layout_problems(fig: Figure, *, tolerance_px: float = 1.0) -> list[str]:
     return problems
 
 
+# A legend entry that reads as a code or a series id (``japan customs``, ``baci``).
+_RAW_ID = re.compile(r"[a-z0-9_ .-]+")
+
+
+def _legend_entries(ax: plt.Axes) -> list[tuple[str, set[str], bool]]:
+    """List what an axes' legend can show: each label, its colours, whether it drew data."""
+    entries = []
+    for line in ax.get_lines():
+        y = np.asarray(line.get_ydata(), dtype=float)
+        entries.append((line.get_label(), {to_hex(line.get_color())}, bool(np.isfinite(y).any())))
+    for bars in ax.containers:
+        if isinstance(bars, BarContainer) and bars.get_label():
+            sizes = [p.get_height() if bars.orientation == "vertical" else p.get_width()
+                     for p in bars.patches]  # fmt: skip
+            colours = {to_hex(p.get_facecolor()) for p in bars.patches}
+            entries.append(
+                (bars.get_label(), colours, any(np.isfinite(sizes) & (np.asarray(sizes) != 0)))
+            )
+    for coll in ax.collections:
+        colours = {to_hex(c) for c in coll.get_facecolor()}
+        entries.append((coll.get_label(), colours, len(coll.get_paths()) > 0))
+    return [e for e in entries if e[0] and not e[0].startswith("_")]
+
+
+@cache
+def _country_words(iso3: str) -> tuple[str, ...]:
+    """Return the words that name a country: its code, its names here and country_converter's."""
+    from analysis.readers.formats import country_name as common_name
+
+    codes = data.load("country_codes").set_index("iso3")["name"]
+    names = [iso3, data.country_name(iso3), str(codes.get(iso3, iso3)), common_name(iso3)]
+    return tuple(dict.fromkeys(names))
+
+
+def _names(iso3: str, label: str) -> bool:
+    """Tell whether a legend entry names a country (``Indian`` names India)."""
+    return any(re.search(rf"\b{re.escape(w)}", label) for w in _country_words(iso3))
+
+
+def legend_problems(fig: Figure) -> list[str]:
+    """List legend entries a reader would trip on: empty, codes, a country's colour misused.
+
+    An entry drawn in the colour the ``country_colours`` register gives one country must
+    name that country: "Japan's exports to India" may be in Japan's colour, "rupees" may
+    not. An entry must draw something, and read as words, not as a code.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+
+    Returns
+    -------
+    list of str
+        One line per problem (empty when every entry is sound).
+    """
+    owners: dict[str, list[str]] = {}
+    for iso3, colour in country_colours().items():
+        owners.setdefault(colour.lower(), []).append(iso3)
+    shown = {t.get_text() for leg in fig.legends for t in leg.get_texts()}
+    for ax in fig.axes:
+        if ax.get_legend() is not None:
+            shown |= {t.get_text() for t in ax.get_legend().get_texts()}
+    problems = []
+    for ax in fig.axes:
+        for label, colours, drew in _legend_entries(ax):
+            if label not in shown:
+                continue
+            if not drew:
+                problems.append(f"legend entry {label[:40]!r} draws no data")
+            if _RAW_ID.fullmatch(label):
+                problems.append(f"legend entry {label[:40]!r} reads as a code, not words")
+            for colour in sorted(colours):
+                who = owners.get(colour.lower(), [])
+                if len(who) == 1 and not _names(who[0], label):
+                    problems.append(f"legend entry {label[:40]!r} is drawn in "
+                                    f"{data.country_name(who[0])}'s colour")  # fmt: skip
+    return problems
+
+
 def save_figure(fig: Figure, name: str, out_dir: Path | None = None) -> list[Path]:
     """Save a figure as PNG and SVG, byte-identical from one build to the next.
 
@@ -177,7 +288,7 @@ def save_figure(fig: Figure, name: str, out_dir: Path | None = None) -> list[Pat
     with mpl.rc_context(_RC):
         fig.savefig(paths[0], metadata={"Software": None})
         fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
-        problems = layout_problems(fig)
+        problems = layout_problems(fig) + legend_problems(fig)
     # Colliding text is listed beside the chart (the report's tests require none), not
     # printed: a warning would show on the page.
     if problems:

@@ -39,6 +39,54 @@ def usd_bn(value_usd: float, digits: int = 1) -> str:
     return f"{sign}US${abs(value_usd) / 1e9:,.{digits}f} billion"
 
 
+def usd(value_usd: float) -> str:
+    """Format a US-dollar amount in billions, or in millions or thousands when it is small.
+
+    Parameters
+    ----------
+    value_usd
+        Amount in US dollars.
+
+    Returns
+    -------
+    str
+        The amount with its unit, one decimal.
+
+    Examples
+    --------
+    >>> usd(132.3e9), usd(1.2e6), usd(4.5e3)
+    ('US$132.3 billion', 'US$1.2 million', 'US$4.5 thousand')
+    """
+    size = abs(value_usd)
+    if size >= 0.95e9:
+        return usd_bn(value_usd)
+    sign = "−" if value_usd < 0 else ""
+    if size >= 0.95e6:
+        return f"{sign}US${size / 1e6:,.1f} million"
+    return f"{sign}US${size / 1e3:,.1f} thousand"
+
+
+def possessive(name: str) -> str:
+    """Return a name's possessive form.
+
+    Parameters
+    ----------
+    name
+        A country's name.
+
+    Returns
+    -------
+    str
+        The name with ``'s``, or ``'`` after a final *s*.
+
+    Examples
+    --------
+    >>> possessive("Brazil"), possessive("Philippines")
+    ("Brazil's", "Philippines'")
+    """
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def pct(fraction: float, digits: int = 0) -> str:
     """Format a fraction as a percentage.
 

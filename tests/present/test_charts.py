@@ -368,3 +368,39 @@ def test_a_fiscal_year_missing_from_a_line_is_a_gap_not_a_join():
     assert list(line.get_xdata()) == ["2020-21", "2021-22", "2022-23", "2023-24"]
     np.testing.assert_array_equal(line.get_ydata(), [100, 120, np.nan, 150])
     plt.close(fig)
+
+
+def test_legend_check_names_empty_coded_and_miscoloured_entries():
+    fig = Figure()
+    ax = fig.add_subplot()
+    india = style.country_colour("IND")
+    ax.plot([1, 2], [1, 2], color=india, label="India's exports to Japan")
+    ax.plot([1, 2], [2, 3], color=india, label="Rupees")
+    ax.plot([1, 2], [3, 4], color=style.CATEGORY_COLOURS[0], label="baci")
+    ax.plot([1, 2], [np.nan, np.nan], color=style.CATEGORY_COLOURS[1], label="Nothing here")
+    ax.plot([1, 2], [4, 5], color=india, label="_hidden")
+    ax.legend()
+    problems = style.legend_problems(fig)
+    assert problems == [
+        "legend entry 'Rupees' is drawn in India's colour",
+        "legend entry 'baci' reads as a code, not words",
+        "legend entry 'Nothing here' draws no data",
+    ]
+    # An entry that names the country in any of its forms may take its colour.
+    ax.get_lines()[1].set_label("Indian rupees")
+    ax.legend()
+    assert "legend entry 'Indian rupees' is drawn in India's colour" not in style.legend_problems(
+        fig
+    )
+
+
+def test_series_that_are_not_countries_never_take_a_countrys_colour():
+    countries = {c.lower() for c in style.country_colours().values()}
+    assert not countries & {c.lower() for c in style.CATEGORY_COLOURS}
+    fig = charts.plot_lines(
+        pd.DataFrame({"year": [1, 2, 1, 2], "v": [1, 2, 3, 4], "s": ["a", "a", "b", "b"],
+                      "source_id": "imf_dots_all"}),
+        x="year", y="v", hue="s", title="t", ylabel="u",
+    )  # fmt: skip
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["A", "B"] and style.legend_problems(fig) == []

@@ -121,6 +121,13 @@ window.addEventListener("load", () => {
       .slice(0, 3).map(e => e.tagName + "." + e.className),
     broken: images.filter(i => !(i.complete && i.naturalWidth > 0))
                   .map(i => (i.getAttribute("src") || "").slice(0, 80)),
+    // Each interactive view: did plotly.js draw it, and is it as wide as the page allows?
+    views: [...doc.querySelectorAll(".bt-view")].map(v => ({
+      id: v.id, drawn: v.querySelectorAll(".main-svg").length > 0,
+      right: v.getBoundingClientRect().right,
+    })),
+    // Scripts from anywhere but the report's folder (a CDN) would fail offline.
+    remote: [...doc.scripts].map(s => s.src).filter(s => s && !s.startsWith("file:")),
   });
 });
 </script></body></html>
@@ -153,9 +160,17 @@ def test_every_page_reads_on_a_desktop_and_a_phone(built_report, tmp_path, scree
         console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
         return page, json.loads(html.unescape(found.group(1))), console
 
+    views = 0
     with ThreadPoolExecutor(max_workers=2) as pool:
         for page, seen, console in pool.map(visit, pages):
             assert seen["overflow"] <= 1, f"{page.name} scrolls sideways at {width} px: {seen}"
             assert seen["broken"] == [], f"{page.name}: images that do not load {seen['broken']}"
             assert console == [], f"{page.name} logs to the console: {console[:3]}"
+            assert seen["remote"] == [], f"{page.name} loads scripts from a network"
+            undrawn = [v["id"] for v in seen["views"] if not v["drawn"]]
+            assert undrawn == [], f"{page.name}: interactive views not drawn at {width} px"
+            assert all(v["right"] <= width + 1 for v in seen["views"]), page.name
+            views += len(seen["views"])
     assert len(list(shots.glob(f"*-{screen}.png"))) == len(pages)
+    # The time series and the two composition treemaps, at least.
+    assert views >= 4

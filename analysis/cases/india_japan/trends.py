@@ -116,6 +116,10 @@ def partner_share(totals: pd.DataFrame, partner: str) -> pd.DataFrame:
     )
 
 
+# A legend names the currency's country, so that its line may take the country's colour.
+CURRENCY_NAMES = {"INR": "Indian rupees", "JPY": "Japanese yen"}
+
+
 def price_views(
     trade: pd.DataFrame,
     *,
@@ -153,8 +157,8 @@ def price_views(
     ]
     for cur in currencies:
         local = prices.to_local_currency(trade, fx, currency=cur)
-        views.append(local.assign(view=f"{cur} at the year's average rate",
-                                  value=local["value_local"]))  # fmt: skip
+        view = f"{CURRENCY_NAMES.get(cur, cur)}, at the year's average rate"
+        views.append(local.assign(view=view, value=local["value_local"]))
     out = pd.concat(views, ignore_index=True)[
         ["period", "period_start", "flow", "view", "value", "source_id"]
     ].sort_values(["view", "flow", "period_start"], kind="mergesort")
