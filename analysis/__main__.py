@@ -68,13 +68,27 @@ def _parser(prog: str = "python -m analysis") -> argparse.ArgumentParser:
     )  # fmt: skip
     build.add_argument("--years", help="year range of the pair report, e.g. 2018-2022")
     claims = sub.add_parser(
-        "claims", parents=[common], help="check every claim of the source articles"
-    )
+        "claims", parents=[common],
+        help="check the claims of a claims file (default: the flagship's source articles)",
+    )  # fmt: skip
+    claims.add_argument(
+        "file", nargs="?", default=None,
+        help="a claims file (CSV, the columns of the data package's claims_korea_united_states) "
+        "or the name of such a table; without it, the flagship case's ledger",
+    )  # fmt: skip
+    claims.add_argument(
+        "--pair", nargs=2, metavar=("REPORTER", "PARTNER"),
+        help="the countries of the rows that leave reporter or partner blank",
+    )  # fmt: skip
+    claims.add_argument(
+        "--data", type=Path, nargs="+", default=[], metavar="FILE",
+        help="trade downloads to check the claims on, beside IMF DOTS (Comtrade, BACI, IMF, WITS)",
+    )  # fmt: skip
     claims.add_argument(
         "--format", choices=["table", "csv", "json", "markdown"], default="table",
         help="output format (default: a table for the terminal)",
     )  # fmt: skip
-    claims.add_argument("--data", type=Path, default=DATA_DIR, help="data folder")
+    claims.add_argument("--data-dir", type=Path, default=DATA_DIR, help="data folder")
     validate = sub.add_parser(
         "validate", parents=[common], help="check a CSV file against a table's schema"
     )
@@ -133,6 +147,63 @@ def _claims(fmt: str, data_dir: Path) -> str:
     claims = cases.module("claims")
     results = claims.run(claims.Tables(data_dir=data_dir))
     return format_ledger(claims.ledger(results, data.load("claims", data_dir=data_dir)), fmt)
+
+
+def _claims_file(args: argparse.Namespace) -> str:
+    """Check a claims file against the embedded data and any downloads, and format the ledger."""
+    from analysis import data
+    from analysis.measures import claims
+    from analysis.measures.pair import resolve_country
+    from analysis.readers import formats
+
+    # A wrong --pair is named once, as an option, not in every row that leaves a country blank.
+    reporter, partner = ([resolve_country(c, option="--pair") for c in args.pair]
+                         if args.pair else (None, None))  # fmt: skip
+    found = claims.load_claims(args.file, reporter=reporter, partner=partner,
+                               data_dir=args.data_dir)  # fmt: skip
+    about = claims.about_tolerance(data.load("claim_qualifiers", data_dir=args.data_dir))
+    evidence = claims.evaluate(
+        found, data.load("dots_trade", data_dir=args.data_dir), about_rel=about,
+        trade=formats.load_files(args.data) if args.data else (),
+    )  # fmt: skip
+    return format_claims(claims.ledger(found, evidence), args.format)
+
+
+def format_claims(ledger: pd.DataFrame, fmt: str) -> str:
+    """Format the ledger of a claims file as the ``claims FILE`` command prints it.
+
+    Parameters
+    ----------
+    ledger
+        Output of :func:`analysis.measures.claims.ledger`.
+    fmt
+        ``table``, ``csv``, ``json`` or ``markdown``.
+
+    Returns
+    -------
+    str
+        The text, without a final newline; CSV cells neutralised, Markdown cells escaped
+        and every text kept to one line.
+    """
+    from analysis.present.tables import csv_text
+    from analysis.present.text import escape_markdown, one_line
+
+    if fmt == "csv":
+        return csv_text(ledger).rstrip("\n")
+    if fmt == "json":
+        return ledger.to_json(orient="records", indent=2, force_ascii=False)
+    if fmt == "markdown":
+        cols = ["claim_id", "statement", "claimed", "verdict", "holds_on", "measured"]
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(escape_markdown(one_line(r[c])) for c in cols) + " |"
+                  for _, r in ledger.iterrows()]  # fmt: skip
+        return "\n".join(lines)
+    lines = [f"{one_line(r.claim_id)}  {one_line(r.verdict).upper()}\n    {one_line(r.statement)}"
+             f"\n    claimed {one_line(r.claimed)}\n    {one_line(r.measured)}"
+             for r in ledger.itertuples()]  # fmt: skip
+    counts = ledger["verdict"].value_counts()
+    lines.append("; ".join(f"{n} {v}" for v, n in counts.items()))
+    return "\n".join(lines)
 
 
 def format_ledger(ledger: pd.DataFrame, fmt: str) -> str:
@@ -243,8 +314,14 @@ def main(argv: list[str] | None = None, *, prog: str = "python -m analysis") -> 
 
             name, n = validate_file(args.file, table=args.table, data_dir=args.data)
             print(f"{args.file}: valid {name} table, {n} rows")
+        elif args.command == "claims" and args.file is not None:
+            print(_claims_file(args))
         elif args.command == "claims":
-            print(_claims(args.format, args.data))
+            if args.pair or args.data:
+                logger.error("claims: --pair and --data go with a claims file, given before "
+                             "them: claims FILE --data DOWNLOAD...")  # fmt: skip
+                return 2
+            print(_claims(args.format, args.data_dir))
         elif args.command == "data" and args.data_command == "rebuild":
             from analysis.curate.rebuild import rebuild
 

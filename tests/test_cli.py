@@ -124,3 +124,38 @@ def test_progress_bar_only_on_a_terminal(fake_build, monkeypatch, capsys, tmp_pa
     out, err = capsys.readouterr()
     assert out == ""
     assert ("built " in err) is ("-q" not in flags)
+
+
+def test_claims_of_any_pair_run_from_a_file_with_downloads(tmp_path):
+    # Issue 18: a claims file for a pair other than the flagship's, end to end.
+    import csv
+    import json
+    import subprocess
+
+    fixture = ROOT / "tests" / "fixtures" / "imf_dots_IND_KOR_2018-2022.csv"
+    with fixture.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    wanted = ("TXG_FOB_USD", "2022")
+    exports_2022 = next(
+        float(r["Value"]) for r in rows if (r["Indicator Code"], r["Time Period"]) == wanted
+    )
+    header = ("claim_id,statement,quantity,reporter,partner,period,value,unit,qualifier,"
+              "other_reporter,other_partner,base_period,source")  # fmt: skip
+    claims_file = tmp_path / "india_korea.csv"
+    claims_file.write_text(
+        f"{header}\n"
+        f"A,Exports to Korea in 2022.,exports,,,2022,{exports_2022 / 1e9:.2f},usd_bn,,,,,x\n"
+        "B,Exports to Korea exceed imports in 2019.,balance,,,2019,0,usd,more_than,,,,x\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "claims", str(claims_file), "--pair", "IND", "KOR",
+         "--data", str(fixture), "--format", "json"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    ).stdout  # fmt: skip
+    ledger = {r["claim_id"]: r for r in json.loads(out)}
+    # 2022 is past the embedded panel: only the download can settle it, and it does.
+    assert ledger["A"]["verdict"] == "holds" and ledger["A"]["holds_on"] == "the files given"
+    assert "IMF DOTS ends in 2020" in ledger["A"]["measured"]
+    # India runs a deficit with Korea on every basis: the claim is refuted on each.
+    assert ledger["B"]["verdict"] == "does not hold" and ledger["B"]["holds_on"] == ""

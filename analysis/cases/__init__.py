@@ -68,6 +68,22 @@ def pair_parameters(case: str = FLAGSHIP) -> dict[str, str]:
     return {"reporter": module.REPORTER, "partner": module.PARTNER}
 
 
+def example_claims(case: str = FLAGSHIP) -> str | None:
+    """Return the claims table a case's report checks as its example of any article, if any.
+
+    Parameters
+    ----------
+    case
+        The case's name.
+
+    Returns
+    -------
+    str or None
+        A table of the data package in the claims-file vocabulary, or ``None``.
+    """
+    return getattr(importlib.import_module(f"analysis.cases.{case}"), "EXAMPLE_CLAIMS", None)
+
+
 def module(name: str, case: str = FLAGSHIP) -> ModuleType:
     """Import one of a case's modules (its ``claims`` ledger, its ``key_figures``).
 

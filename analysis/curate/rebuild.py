@@ -22,6 +22,7 @@ from analysis.curate.brief import (
     EXERCISES,
     MILESTONES,
 )
+from analysis.curate.claim_files import CLAIM_QUALIFIERS, CLAIMS_KOREA_UNITED_STATES
 from analysis.curate.comparators import (
     INDIA_CHINA_TRADE_IMF,
     INDIA_TRADE_HS2_EIDB_PAGES,
@@ -68,6 +69,8 @@ REGISTERS: tuple[TableSpec, ...] = (
     CLAIM_PRODUCT_GROUPS,
     CLAIM_TOLERANCES,
     CLAIM_SENTENCES,
+    CLAIM_QUALIFIERS,
+    CLAIMS_KOREA_UNITED_STATES,
     DOTS_AREA_CODES,
     MIRROR_GAP_CAUSES,
     COUNTRY_COLOURS,

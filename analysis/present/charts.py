@@ -16,11 +16,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.data import citation, country_name
 from analysis.errors import DataError, Problem, require_columns
-from analysis.present import text
+from analysis.present import style, text
 from analysis.present.style import (
     BALANCE_COLOUR,
     add_source_line,
@@ -575,15 +576,6 @@ def plot_timeline(
     return fig
 
 
-# Paul Tol's green, olive and wine, and grey: hues no country has in the colour register.
-VERDICT_COLOURS = {
-    "holds": "#117733",
-    "holds approximately": "#999933",
-    "does not hold": "#882255",
-    "cannot be checked with the data at hand": "#999999",
-}
-
-
 def plot_claims(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
     """Plot each numeric claim's measured value as a percentage of the claimed one.
 
@@ -611,13 +603,13 @@ def plot_claims(df: pd.DataFrame, *, ax: plt.Axes | None = None) -> Figure:
         tol = 100 * float(row["tolerance_rel"])
         ax.plot([100 - tol, 100 + tol], [yi, yi], color="#CCCCCC", linewidth=6,
                 solid_capstyle="butt")  # fmt: skip
-        ax.scatter(p, yi, color=VERDICT_COLOURS[row["verdict"]], s=60, zorder=3,
+        ax.scatter(p, yi, color=style.VERDICT_COLOURS[row["verdict"]], s=60, zorder=3,
                    gid=row["claim_id"])  # fmt: skip
         ax.annotate(f"{p:.0f}%", (p, yi), xytext=(6, 0), textcoords="offset points",
                     va="center", fontsize=8)  # fmt: skip
     ax.axvline(100, color="#333333", linewidth=1)
     ax.set_yticks(y, df["claim_id"])
-    for verdict, colour in VERDICT_COLOURS.items():
+    for verdict, colour in style.VERDICT_COLOURS.items():
         if verdict in set(df["verdict"]):
             ax.scatter([], [], color=colour, label=_sentence(verdict))
     ax.legend(fontsize=8, frameon=False, loc="lower right")
@@ -1044,3 +1036,81 @@ def plot_partner_rank_series(
     whose = "each other's" if reciprocal else "their reporters'"
     title = f"{names} in {whose} ranking of trading partners, {years[0]}–{years[-1]}"
     return _finish(ax, df, title, "Rank among the reporter's partners (1 = largest)", sources)
+
+
+# The range of "measured as % of claimed" a chart of claims shows; values beyond sit at its edge.
+_CLAIM_RANGE = (0.0, 200.0)
+
+
+def plot_claim_bases(
+    evidence: pd.DataFrame, claims: pd.DataFrame, *, ax: plt.Axes | None = None
+) -> Figure:
+    """Plot each claim as measured on each basis, as a percentage of the claimed value.
+
+    Parameters
+    ----------
+    evidence
+        :func:`analysis.measures.claims.evidence_table`: ``claim_id``, ``basis``,
+        ``side`` (whose figures: an ISO3 code, blank for the files), ``measured`` (in the
+        claim's unit), ``verdict``; a basis that cannot check a claim draws nothing.
+    claims
+        :func:`analysis.measures.claims.claims_table`: ``claim_id``, ``value``; drawn top
+        to bottom in row order.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A dot per claim and basis at 100 × measured / claimed, in the colour of the
+        country whose figures it uses (the files: a colour no country has); a filled
+        circle where the claim holds on that basis, a cross where it does not; a value
+        beyond 0–200% sits at the edge with its value written beside it.
+    """
+    _require(evidence, ["claim_id", "basis", "side", "measured", "verdict"], "claim_bases")
+    _require(claims, ["claim_id", "value"], "claim_bases")
+    shown = evidence.merge(claims[["claim_id", "value"]], on="claim_id", validate="many_to_one")
+    shown = shown[shown["measured"].notna() & (shown["value"] != 0)]
+    order = list(dict.fromkeys(claims["claim_id"]))
+    ax = new_axes(ax, figsize=(8.0, 0.4 * len(order) + 2.4))
+    row = {c: i for i, c in enumerate(order[::-1])}
+    sides = list(dict.fromkeys(evidence["side"]))
+    files = category_colours(["files"])["files"]
+    handles = []
+    for i, side in enumerate(sides):
+        part = shown[shown["side"] == side]
+        colour = country_colour(side) if side else files
+        # Bases side by side within a claim's row, so that equal values do not hide each other.
+        dy = (i - (len(sides) - 1) / 2) * 0.22
+        for verdict, marker in (("holds", "o"), ("does not hold", "X")):
+            sel = part[part["verdict"] == verdict]
+            pct = 100 * sel["measured"].astype(float) / sel["value"].astype(float)
+            ys = [row[c] + dy for c in sel["claim_id"]]
+            # Far-off values (a growth rate several times the claimed one) sit at the edge,
+            # labelled, so that the claims near 100% keep a readable scale.
+            ax.scatter(pct.clip(*_CLAIM_RANGE), ys, color=colour, marker=marker, s=55,
+                       zorder=3, gid=f"{side or 'files'} {verdict}")  # fmt: skip
+            for p, yi in zip(pct, ys, strict=True):
+                if not _CLAIM_RANGE[0] <= p <= _CLAIM_RANGE[1]:
+                    high = p > _CLAIM_RANGE[1]
+                    ax.annotate(f"{p:,.0f}%", (_CLAIM_RANGE[high], yi),
+                                xytext=(-8 if high else 8, 0), textcoords="offset points",
+                                ha="right" if high else "left", va="center", fontsize=8,
+                                color="#333333")  # fmt: skip
+        label = f"{text.possessive(country_name(side))} figures" if side else "The files given"
+        handles.append(Line2D([], [], color=colour, marker="s", linestyle="", label=label))
+    handles += [
+        Line2D([], [], color="#555555", marker=m, linestyle="", label=v)
+        for m, v in (("o", "Holds on that basis"), ("X", "Does not hold on it"))
+    ]
+    ax.axvline(100, color="#333333", linewidth=1)
+    ax.set_xlim(_CLAIM_RANGE[0] - 5, _CLAIM_RANGE[1] + 5)
+    ax.set_yticks(list(row.values()), list(row))
+    ax.set_ylim(-0.7, len(order) - 0.3)
+    ax.legend(handles=handles, fontsize=8, frameon=False, ncols=2, loc="lower left",
+              bbox_to_anchor=(0, 1.0))  # fmt: skip
+    ax.set_xlabel("Measured as % of the claimed value (100%: as claimed)")
+    ax.set_title(f"{len(order)} claims against the data, by whose figures are used", pad=44)
+    fig = ax.get_figure()
+    add_source_line(fig, citation(["imf_dots_all"]))
+    return fig

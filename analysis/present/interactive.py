@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import shutil
 from dataclasses import dataclass
 from importlib import resources
@@ -47,6 +48,11 @@ class View:
     name: str
     figure: dict[str, Any]
     height_px: int = 460
+
+    def __post_init__(self) -> None:
+        # The name becomes an HTML id and a JavaScript string: letters, digits, _ and - only.
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", self.name):
+            raise ValueError(f"a view's name is letters, digits, _ and -, not {self.name!r}")
 
     def to_json(self) -> str:
         """Return the figure as JSON for a ``<script>``: keys sorted, ``<`` escaped.
@@ -218,7 +224,7 @@ def trade_by_period(
         legend entry hides or shows its series.
     """
     require_columns(df, ["period", "exports_usd", "imports_usd", "balance_usd"], "trade_by_period")
-    periods = [str(p) for p in df["period"]]
+    periods = [_label(p) for p in df["period"]]
     my, them = text.possessive(country_name(reporter)), country_name(partner)
     series = [
         ("exports_usd", f"{my} exports to {them}", style.country_colour(reporter), "bar"),
@@ -271,18 +277,22 @@ def product_treemap(
     rows = df[df["value_usd"] > 0]
     total = float(rows["value_usd"].sum())
     grouped = group in rows.columns
-    # Ids, not labels, tie a tile to its group: a product may share its group's name.
-    ids, labels, parents, values = [], [], [], []
     if grouped:
-        for g, part in rows.groupby(group, sort=True):
-            ids.append(f"{g}")
+        rows = rows.assign(**{group: rows[group].fillna("Not classified").astype(str)})
+    # Ids by position, not labels, tie a tile to its group: names may repeat or hold a "/".
+    ids, labels, parents, values = [], [], [], []
+    group_id = {}
+    if grouped:
+        for i, (g, part) in enumerate(rows.groupby(group, sort=True)):
+            group_id[g] = f"g{i}"
+            ids.append(f"g{i}")
             labels.append(_label(g))
             parents.append("")
             values.append(float(part["value_usd"].sum()))
-    for r in rows.itertuples(index=False):
-        ids.append(f"{getattr(r, group)}/{r.label}" if grouped else f"/{r.label}")
+    for i, r in enumerate(rows.itertuples(index=False)):
+        ids.append(f"p{i}")
         labels.append(_label(r.label))
-        parents.append(f"{getattr(r, group)}" if grouped else "")
+        parents.append(group_id[getattr(r, group)] if grouped else "")
         values.append(float(r.value_usd))
     shares = [text.pct(v / total, 1) if total else "" for v in values]
     trace = {

@@ -20,6 +20,14 @@ from analysis import data
 from analysis.config import output_dir
 
 OTHER_COLOUR = "#BBBBBB"
+# Paul Tol's green, olive and wine, and grey: hues no country has in the colour register.
+VERDICT_COLOURS = {
+    "holds": "#117733",
+    "holds approximately": "#999933",
+    "does not hold": "#882255",
+    "cannot be checked with the data at hand": "#999999",
+    "cannot be checked": "#999999",
+}
 # Paul Tol's "muted" scheme (colour-blind safe): for series that are not countries
 # (categories, bases, product sections), in hues no country has in ``country_colours``.
 CATEGORY_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77",
@@ -216,6 +224,8 @@ def _country_words(iso3: str) -> tuple[str, ...]:
 
     codes = data.load("country_codes").set_index("iso3")["name"]
     names = [iso3, data.country_name(iso3), str(codes.get(iso3, iso3)), common_name(iso3)]
+    # "Korea's exports" names the Republic of Korea: the last word of a long name counts.
+    names += [n.split()[-1] for n in names if " " in n and len(n.split()[-1]) >= 4]
     return tuple(dict.fromkeys(names))
 
 

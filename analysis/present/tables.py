@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis import data
 from analysis.config import output_dir
+from analysis.present.style import VERDICT_COLOURS
 
 # OWASP's CSV-injection rules: text a spreadsheet would evaluate (=, +, -, @, also after
 # leading blanks, which spreadsheets skip) or that starts with a tab or a carriage return.
@@ -198,8 +199,17 @@ class PublicationTable:
             pairs = zip(align, texts, strict=True)
             return "".join(f"<{tag}{a}>{html.escape(t)}</{tag}>" for a, t in pairs)
 
+        def body_cells(row: tuple[str, ...]) -> str:
+            out = []
+            for label, a, t in zip(self.labels, align, row, strict=True):
+                # A verdict is marked in its colour (style.VERDICT_COLOURS), its words kept.
+                colour = VERDICT_COLOURS.get(t) if label == "Verdict" else None
+                mark = f' style="border-left: 0.5rem solid {colour}"' if colour else ""
+                out.append(f"<td{a}{mark}>{html.escape(t)}</td>")
+            return "".join(out)
+
         head = cells("th", self.labels)
-        body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in self.rows)
+        body = "\n".join(f"<tr>{body_cells(row)}</tr>" for row in self.rows)
         anchor = f' id="{html.escape(self.id)}"' if self.id else ""
         caption = f"<caption>{html.escape(self.title)}</caption>\n" if self.title else ""
         return (

@@ -54,6 +54,9 @@ PAIR_FOLDER = re.compile(r"[A-Z]{3}-[A-Z]{3}")
 # The report of any pair; a case's report opens with it, run for the case's pair.
 PAIR_NOTEBOOK = NOTEBOOK_DIR / "pair" / "pair_report.md"
 PAIR_PAGE = "00_pair_report"
+# The check of any claims file; a case's report ends with it, run on the case's example.
+CLAIMS_NOTEBOOK = NOTEBOOK_DIR / "claims" / "claims_check.md"
+CLAIMS_PAGE = "09_claims_check"
 KERNEL_TIMEOUT_S = 600
 # Fixed hash seed and Matplotlib backend: the same inputs give the same bytes.
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
@@ -157,7 +160,8 @@ def pages(folder: Path | None = None) -> dict[str, tuple[Path, dict[str, Any] | 
     """List the report's pages in order: each page's notebook and the parameters it runs with.
 
     A case's report opens with the report of any pair (:data:`PAIR_NOTEBOOK`) run for the
-    case's pair, as page :data:`PAIR_PAGE`; its own numbered notebooks follow.
+    case's pair, as page :data:`PAIR_PAGE`; its own numbered notebooks follow, and the
+    check of its example claims file (:data:`CLAIMS_NOTEBOOK`) ends it.
 
     Parameters
     ----------
@@ -176,6 +180,9 @@ def pages(folder: Path | None = None) -> dict[str, tuple[Path, dict[str, Any] | 
     if case is not None:
         found[PAIR_PAGE] = (PAIR_NOTEBOOK, cases.pair_parameters(case))
     found.update((p.stem, (p, None)) for p in notebooks(folder))
+    example = None if case is None else cases.example_claims(case)
+    if example is not None:
+        found[CLAIMS_PAGE] = (CLAIMS_NOTEBOOK, {"claims_file": example})
     return found
 
 

@@ -78,12 +78,19 @@ def test_treemap_groups_add_up_and_ids_are_unique():
     )
     tree = view.figure["data"][0]
     assert len(set(tree["ids"])) == len(tree["ids"])
-    values = dict(zip(tree["ids"], tree["values"], strict=True))
-    assert values["Machinery"] == 8e9 and values["Fuels"] == 2e9
-    # A zero tile is left out; a product named like its group keeps its own id.
-    assert values["Fuels/Fuels"] == 1e9 and "Fuels/Empty" not in values
+    # Every parent is a tile, and each group's value is the sum of its products'.
+    assert set(tree["parents"]) - {""} <= set(tree["ids"])
+    by_label = dict(zip(tree["labels"], tree["values"], strict=False))
+    assert by_label["Machinery"] == 8e9
+    groups = {i: v for i, p, v in zip(tree["ids"], tree["parents"], tree["values"], strict=True)
+              if p == ""}  # fmt: skip
+    for gid, total in groups.items():
+        children = [v for p, v in zip(tree["parents"], tree["values"], strict=True) if p == gid]
+        assert sum(children) == total
+    # A zero tile is left out; a product named like its group is a tile of its own.
+    assert tree["labels"].count("Fuels") == 2 and "Empty" not in tree["labels"]
     assert tree["branchvalues"] == "total"
-    at = tree["ids"].index("Machinery")
+    at = tree["labels"].index("Machinery")
     assert tree["customdata"][at] == ["US$8.0 billion", "80.0%"]
     groups = [c for c, p in zip(tree["marker"]["colors"], tree["parents"], strict=True) if p == ""]
     assert set(groups) == {"#0072B2"} and interactive.tint("#0072B2") in tree["marker"]["colors"]
@@ -134,3 +141,16 @@ def test_pages_with_a_view_load_the_shipped_plotly(tmp_path):
     js = interactive.write_plotly_js(tmp_path)
     assert js.name == "plotly.min.js" and js.stat().st_size > 1_000_000
     assert b"plotly.js v" in js.read_bytes()[:2000]
+
+
+def test_a_product_without_a_group_sits_in_a_group_of_its_own():
+    df = products().assign(section=[None, "Machinery", "Fuels", "Fuels", "Fuels"])
+    tree = interactive.product_treemap(df, title="t", colour="#000000", name="x",
+                                       group="section").figure["data"][0]  # fmt: skip
+    assert "Not classified" in tree["labels"]
+    assert set(tree["parents"]) - {""} <= set(tree["ids"])
+
+
+def test_a_view_name_cannot_carry_markup():
+    with pytest.raises(ValueError, match="letters, digits"):
+        interactive.View('x" onload="alert(1)', {"data": [], "layout": {}})

@@ -68,3 +68,17 @@ def test_page_tables_cite_registered_sources_and_name_the_users_files():
     assert "fiscal year (Apr–Mar)" in page and "fiscal_apr_mar" not in page
     assert "First 2 of 3 rows." in page and "–: no value in the data." in page
     assert "<script" not in display_html(pd.DataFrame({"note": ["<script>x</script>"]}))
+
+
+def test_verdicts_are_marked_in_their_colours_and_keep_their_words():
+    from analysis.present import tables
+    from analysis.present.style import VERDICT_COLOURS
+
+    df = pd.DataFrame({"claim_id": ["C1", "C2"], "statement": ["holds", "x"],
+                       "verdict": ["holds", "does not hold"]})  # fmt: skip
+    page = tables.display_html(df)
+    held = f'<td style="border-left: 0.5rem solid {VERDICT_COLOURS["holds"]}">holds</td>'
+    refuted = VERDICT_COLOURS["does not hold"]
+    assert held in page and f'solid {refuted}">does not hold</td>' in page
+    # Only the verdict column is marked, not a cell that happens to read like a verdict.
+    assert page.count("border-left") == 2

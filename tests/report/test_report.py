@@ -310,12 +310,13 @@ def test_every_chart_of_the_report_has_a_title_of_its_own(built_report):
 
 def test_a_case_report_opens_with_the_pair_report_run_for_its_pair(built_report):
     from analysis import cases
-    from analysis.report import PAIR_NOTEBOOK, PAIR_PAGE, pages
+    from analysis.report import CLAIMS_NOTEBOOK, CLAIMS_PAGE, PAIR_NOTEBOOK, PAIR_PAGE, pages
 
     listed = pages()
-    assert list(listed)[0] == PAIR_PAGE
+    assert list(listed)[0] == PAIR_PAGE and list(listed)[-1] == CLAIMS_PAGE
     assert listed[PAIR_PAGE] == (PAIR_NOTEBOOK, cases.pair_parameters())
-    assert all(params is None for _, params in list(listed.values())[1:])
+    assert listed[CLAIMS_PAGE] == (CLAIMS_NOTEBOOK, {"claims_file": cases.example_claims()})
+    assert all(params is None for _, params in list(listed.values())[1:-1])
     # A folder that is no case's has no pair page.
     assert PAIR_PAGE not in pages(NOTEBOOK_DIR / "pair")
     body = (built_report / f"{PAIR_PAGE}.html").read_text(encoding="utf-8")
@@ -338,3 +339,11 @@ def test_given_parameters_reach_the_notebook_and_its_cache_key(tmp_path):
     # The failing cell is named by its number in the stored notebook, not in the run one.
     with pytest.raises(BuildError, match=r"n.md: cell 3 failed: AssertionError: 2"):
         execute(nb, tmp_path / "out", parameters={"x": 2})
+
+
+def test_the_report_checks_an_article_about_another_pair(built_report):
+    from analysis.report import CLAIMS_PAGE
+
+    body = (built_report / f"{CLAIMS_PAGE}.html").read_text(encoding="utf-8")
+    assert "Fact-checking an article" in body and "Yonhap" in body
+    assert (built_report / "figures" / "claims_by_basis.svg").is_file()

@@ -7,3 +7,6 @@ the package serves any pair.
 REPORTER = "IND"
 PARTNER = "JPN"
 TITLE = "India–Japan"
+#: A claims file about another pair, checked on a page of the report as the example of
+#: fact-checking any article (the data package's table of that name).
+EXAMPLE_CLAIMS = "claims_korea_united_states"

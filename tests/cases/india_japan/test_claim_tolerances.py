@@ -178,7 +178,7 @@ def test_a_check_without_its_tolerance_row_says_which_claim(data_copy):
 def test_the_claims_command_refuses_a_garbage_tolerance_file(data_copy, capsys):
     folder = data_copy
     edit_tolerances(folder, lambda t: t.replace("C02,0.05,", "C02,100,"))
-    status = cli.main(["claims", "--format", "csv", "--data", str(folder)])
+    status = cli.main(["claims", "--format", "csv", "--data-dir", str(folder)])
     out, err = capsys.readouterr()
     assert status == 1 and out == ""
     assert f"{folder / TOLERANCE_FILE}:3:tolerance_rel: expected a relative tolerance" in err
