@@ -456,7 +456,7 @@ def _files_value(trade: Sequence, claim: Claim) -> tuple[float | None, str]:
         return None, f"the files cannot serve the pair: {first.expected}, found {first.found}"
     value = _measure_flow(pair.by_year(chosen), claim)
     if value is None:
-        return None, f"the files hold no figure for {claim.year}"
+        return None, f"the files hold no figure for {_when(claim)}"
     return _in_unit(value, claim), ""
 
 

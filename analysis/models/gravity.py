@@ -575,6 +575,19 @@ def potential(
     coefficients : pandas.DataFrame
         The model's table, as from :func:`ppml` (diagnostics in ``attrs``).
     """
+    # The potential notebook and the claims ledger fit this model to the same panel.
+    return memo.memoised(
+        "potential",
+        [panel],
+        {"n_draws": n_draws, "seed": seed, "level": level},
+        lambda: _potential(panel, n_draws=n_draws, seed=seed, level=level),
+    )
+
+
+def _potential(
+    panel: pd.DataFrame, *, n_draws: int, seed: int, level: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit the model of :func:`potential`."""
     df = prepare(panel).reset_index(drop=True)
     borders = sorted(c for c in df.columns if c.startswith("border_"))
     out, table = _predict_with_draws(

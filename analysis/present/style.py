@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import seaborn as sns
 from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
@@ -201,8 +202,11 @@ def _legend_entries(ax: plt.Axes) -> list[tuple[str, set[str], bool]]:
     """List what an axes' legend can show: each label, its colours, whether it drew data."""
     entries = []
     for line in ax.get_lines():
-        y = np.asarray(line.get_ydata(), dtype=float)
-        entries.append((line.get_label(), {to_hex(line.get_color())}, bool(np.isfinite(y).any())))
+        values = list(line.get_ydata())
+        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
+        # Categories on the value axis (text) count as drawn; only missing numbers do not.
+        drew = bool(np.isfinite(numbers).any()) or any(isinstance(v, str) for v in values)
+        entries.append((line.get_label(), {to_hex(line.get_color())}, drew))
     for bars in ax.containers:
         if isinstance(bars, BarContainer) and bars.get_label():
             sizes = [p.get_height() if bars.orientation == "vertical" else p.get_width()

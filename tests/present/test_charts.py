@@ -404,3 +404,11 @@ def test_series_that_are_not_countries_never_take_a_countrys_colour():
     )  # fmt: skip
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["A", "B"] and style.legend_problems(fig) == []
+
+
+def test_legend_check_reads_a_line_of_categories_as_drawn():
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([1, 2], ["low", "high"], color=style.CATEGORY_COLOURS[0], label="Level")
+    ax.legend()
+    assert style.legend_problems(fig) == []

@@ -1,0 +1,32 @@
+"""A build's kernels share long results through a private folder (analysis.memo)."""
+
+import pandas as pd
+
+from analysis import memo
+from analysis.config import MEMO_ENV
+
+
+def test_a_result_is_computed_once_per_build_and_keyed_by_its_inputs(tmp_path, monkeypatch):
+    calls = []
+
+    def fit(frame):
+        calls.append(len(frame))
+        return frame.assign(y=len(frame))
+
+    a = pd.DataFrame({"x": [1, 2]})
+    # Outside a build: computed on every call.
+    memo.memoised("fit", [a], {}, lambda: fit(a))
+    memo.memoised("fit", [a], {}, lambda: fit(a))
+    assert len(calls) == 2
+    monkeypatch.setenv(MEMO_ENV, str(tmp_path))
+    first = memo.memoised("fit", [a], {"k": 1}, lambda: fit(a))
+    again = memo.memoised("fit", [a.copy()], {"k": 1}, lambda: fit(a))
+    assert len(calls) == 3 and again.equals(first)
+    # Another cell, column, type or option is another result.
+    for frame, options in [(pd.DataFrame({"x": [1, 3]}), {"k": 1}),
+                           (pd.DataFrame({"z": [1, 2]}), {"k": 1}),
+                           (pd.DataFrame({"x": [1.0, 2.0]}), {"k": 1}),
+                           (a, {"k": 2})]:  # fmt: skip
+        memo.memoised("fit", [frame], options, lambda f=frame: fit(f))
+    assert len(calls) == 7
+    assert not list(tmp_path.glob(".*"))  # no half-written file is left
