@@ -34,6 +34,11 @@ def notebook_folder(case: str = FLAGSHIP) -> Path:
     return NOTEBOOK_DIR / case
 
 
+def _package(case: str) -> ModuleType:
+    """Import a case's sub-package, which names its pair and what its report adds."""
+    return importlib.import_module(f"analysis.cases.{case}")
+
+
 def case_of(folder: Path) -> str | None:
     """Return the case whose notebooks a folder holds.
 
@@ -64,8 +69,8 @@ def pair_parameters(case: str = FLAGSHIP) -> dict[str, str]:
     dict
         ``reporter`` and ``partner``, ISO3 codes.
     """
-    module = importlib.import_module(f"analysis.cases.{case}")
-    return {"reporter": module.REPORTER, "partner": module.PARTNER}
+    package = _package(case)
+    return {"reporter": package.REPORTER, "partner": package.PARTNER}
 
 
 def example_claims(case: str = FLAGSHIP) -> str | None:
@@ -81,7 +86,7 @@ def example_claims(case: str = FLAGSHIP) -> str | None:
     str or None
         A table of the data package in the claims-file vocabulary, or ``None``.
     """
-    return getattr(importlib.import_module(f"analysis.cases.{case}"), "EXAMPLE_CLAIMS", None)
+    return getattr(_package(case), "EXAMPLE_CLAIMS", None)
 
 
 def module(name: str, case: str = FLAGSHIP) -> ModuleType:
@@ -99,7 +104,7 @@ def module(name: str, case: str = FLAGSHIP) -> ModuleType:
     module
         The imported module.
     """
-    return importlib.import_module(f"analysis.cases.{case}.{name}")
+    return importlib.import_module(f"{_package(case).__name__}.{name}")
 
 
 def for_folder(folder: Path) -> str | None:

@@ -508,7 +508,7 @@ def evaluate(
             holds = judge(value, c, about_rel)
             out.append(Evidence(c.claim_id, basis, side, value,
                                 "holds" if holds else "does not hold",
-                                f"measured {value:,.{max(c.digits, 1) + 1}f} {c.unit} against "
+                                f"measured {_shown(value, c)} {c.unit} against "
                                 f"{QUALIFIERS[c.qualifier].split(' the value')[0]} "
                                 f"{c.value:,.{c.digits}f} {c.unit}"))  # fmt: skip
     return out
@@ -541,6 +541,11 @@ def overall(evidence: Sequence[Evidence]) -> str:
     if "holds" in verdicts:
         return "holds"
     return "does not hold" if "does not hold" in verdicts else "cannot be checked"
+
+
+def _shown(measured: float, claim: Claim) -> str:
+    """Format a measured value one decimal finer than the claim is written (at least two)."""
+    return f"{measured:,.{max(claim.digits, 1) + 1}f}"
 
 
 def _when(claim: Claim) -> str:
@@ -578,7 +583,7 @@ def ledger(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> pd.DataFram
             "verdict": overall(mine),
             "holds_on": "; ".join(e.basis for e in mine if e.verdict == "holds"),
             "measured": "; ".join(f"{e.basis}: " + (e.explanation if e.measured is None else
-                                  f"{e.measured:,.{max(c.digits, 1) + 1}f}") for e in mine),
+                                  _shown(e.measured, c)) for e in mine),
             "source": c.source,
         })  # fmt: skip
     return pd.DataFrame(rows, columns=LEDGER_COLUMNS)

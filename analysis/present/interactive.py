@@ -131,9 +131,13 @@ def _label(value: object) -> str:
     return html.escape(text.one_line(value), quote=False)
 
 
-def _money(values: pd.Series) -> list[str]:
-    """Format amounts for a hover label: US$ billion, million or thousand; blank if missing."""
-    return ["no figure" if pd.isna(v) else text.usd(float(v)) for v in values]
+def _amounts(values: pd.Series) -> dict[str, Any]:
+    """Return a series of US$ amounts as a trace's points: gaps where missing, US$ on hover."""
+    return {
+        "y": [None if pd.isna(v) else float(v) for v in values],
+        "customdata": ["no figure" if pd.isna(v) else text.usd(float(v)) for v in values],
+        "hovertemplate": _HOVER_VALUE,
+    }
 
 
 def _layout(title: str, *, yaxis: dict[str, Any], xaxis: dict[str, Any] | None = None,
@@ -186,8 +190,7 @@ def both_reporters(df: pd.DataFrame, *, name: str = "both_reporters") -> View:
             label = f"{mine} {verb} {country_name(b)} ({whose})"
             traces.append({
                 "type": "scatter", "mode": "lines", "name": _label(label), "x": years,
-                "y": [None if pd.isna(v) else float(v) for v in rows],
-                "customdata": _money(rows), "hovertemplate": _HOVER_VALUE,
+                **_amounts(rows),
                 "line": {"color": style.country_colour(exporter), "dash": dash, "width": 2},
                 "connectgaps": False,
             })  # fmt: skip
@@ -233,10 +236,8 @@ def trade_by_period(
     ]
     traces = []
     for col, label, colour, kind in series:
-        values = df[col].astype("float64")
         trace = {"type": kind, "name": _label(label), "x": periods,
-                 "y": [None if pd.isna(v) else float(v) for v in values],
-                 "customdata": _money(values), "hovertemplate": _HOVER_VALUE}  # fmt: skip
+                 **_amounts(df[col].astype("float64"))}  # fmt: skip
         if kind == "bar":
             trace["marker"] = {"color": colour}
         else:

@@ -195,21 +195,18 @@ class PublicationTable:
         align = [' class="num"' if n else ' class="wrap"' if w else ""
                  for n, w in zip(self.numeric, prose, strict=True)]  # fmt: skip
 
-        def cells(tag: str, texts: tuple[str, ...]) -> str:
-            pairs = zip(align, texts, strict=True)
-            return "".join(f"<{tag}{a}>{html.escape(t)}</{tag}>" for a, t in pairs)
+        def mark(label: str, text: str) -> str:
+            # A verdict is marked in its colour (style.VERDICT_COLOURS), its words kept.
+            colour = VERDICT_COLOURS.get(text) if label == "Verdict" else None
+            return f' style="border-left: 0.5rem solid {colour}"' if colour else ""
 
-        def body_cells(row: tuple[str, ...]) -> str:
-            out = []
-            for label, a, t in zip(self.labels, align, row, strict=True):
-                # A verdict is marked in its colour (style.VERDICT_COLOURS), its words kept.
-                colour = VERDICT_COLOURS.get(t) if label == "Verdict" else None
-                mark = f' style="border-left: 0.5rem solid {colour}"' if colour else ""
-                out.append(f"<td{a}{mark}>{html.escape(t)}</td>")
-            return "".join(out)
+        def cells(tag: str, texts: tuple[str, ...]) -> str:
+            parts = zip(self.labels, align, texts, strict=True)
+            return "".join(f"<{tag}{a}{mark(lab, t)}>{html.escape(t)}</{tag}>"
+                           for lab, a, t in parts)  # fmt: skip
 
         head = cells("th", self.labels)
-        body = "\n".join(f"<tr>{body_cells(row)}</tr>" for row in self.rows)
+        body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in self.rows)
         anchor = f' id="{html.escape(self.id)}"' if self.id else ""
         caption = f"<caption>{html.escape(self.title)}</caption>\n" if self.title else ""
         return (

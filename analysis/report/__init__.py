@@ -744,6 +744,7 @@ def _write_site(
     given: Inputs,
 ) -> None:
     """Write the notebook pages and the site's own pages into the report being built."""
+    views = False
     for i, page in enumerate(pages):
         key = jobs[page.stem].key
         body = (staging / CACHE_DIR / key / "page.html").read_text(encoding="utf-8")
@@ -752,7 +753,8 @@ def _write_site(
         menu = site.nav(page.html, prev=prev, next_=next_)
         (staging / page.html).write_text(body.replace(site.NAV_PLACEHOLDER, menu, 1),
                                          encoding="utf-8")  # fmt: skip
-    if any(interactive.page_needs_plotly((staging / p.html).read_text("utf-8")) for p in pages):
+        views = views or interactive.page_needs_plotly(body)
+    if views:
         interactive.write_plotly_js(staging)
     key_job = metas.get(KEY_FIGURES_JOB, {"facts": None, "figures": []})
     origin = {
