@@ -111,6 +111,9 @@ def _parser(prog: str = "python -m analysis") -> argparse.ArgumentParser:
         required=not in_checkout,
         help="output folder" + (" (default data/)" if in_checkout else ""),
     )  # fmt: skip
+    from analysis.measures import panel_cli
+
+    panel_cli.add_parser(sub, common)
     return parser
 
 
@@ -161,12 +164,12 @@ def _claims_file(args: argparse.Namespace) -> str:
                          if args.pair else (None, None))  # fmt: skip
     found = claims.load_claims(args.file, reporter=reporter, partner=partner,
                                data_dir=args.data_dir)  # fmt: skip
-    about = claims.about_tolerance(data.load("claim_qualifiers", data_dir=args.data_dir))
+    qualifiers = claims.qualifier_tolerances(data.load("claim_qualifiers", data_dir=args.data_dir))
     evidence = claims.evaluate(
-        found, data.load("dots_trade", data_dir=args.data_dir), about_rel=about,
+        found, data.load("dots_trade", data_dir=args.data_dir), qualifiers=qualifiers,
         trade=formats.load_files(args.data) if args.data else (),
     )  # fmt: skip
-    return format_claims(claims.ledger(found, evidence), args.format)
+    return format_claims(claims.ledger(found, evidence, qualifiers=qualifiers), args.format)
 
 
 def format_claims(ledger: pd.DataFrame, fmt: str) -> str:
@@ -322,6 +325,10 @@ def main(argv: list[str] | None = None, *, prog: str = "python -m analysis") -> 
                              "them: claims FILE --data DOWNLOAD...")  # fmt: skip
                 return 2
             print(_claims(args.format, args.data_dir))
+        elif args.command == "panel":
+            from analysis.measures import panel_cli
+
+            return panel_cli.run(args)
         elif args.command == "data" and args.data_command == "rebuild":
             from analysis.curate.rebuild import rebuild
 

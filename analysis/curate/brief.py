@@ -203,37 +203,3 @@ CLAIM_TOLERANCES = TableSpec(
     },
     sources=(),
 )
-
-CLAIM_SENTENCES = TableSpec(
-    name="claim_sentences",
-    title="Claims stated together in one sentence",
-    description="Claims whose figures come from one sentence of one source, and so must be "
-    "judged on one common basis: which figure of the basis each claim is, and whether it "
-    "helps choose the basis (part) or follows from the others (derived).",
-    schema={
-        "fields": [
-            field("claim_id", "string", "The claim.", pattern="C[0-9]{2}"),
-            field(
-                "sentence_id",
-                "string",
-                "The sentence (claims sharing it are judged on one basis).",
-                pattern="S[0-9]+",
-            ),
-            field(
-                "measure_column",
-                "string",
-                "Which figure of a basis the claim states.",
-                enum=["exports_usd", "imports_usd", "total_usd", "balance_usd"],
-            ),
-            field(
-                "role",
-                "string",
-                "part: helps choose the basis; derived: follows from the parts.",
-                enum=["part", "derived"],
-            ),
-            field("reason", "string", "Why these claims go together."),
-        ],
-        "primaryKey": ["claim_id"],
-    },
-    sources=(),
-)

@@ -30,6 +30,8 @@ QUANTITIES = {
     "trade_growth": "the change in total trade from base_period to period, in %",
     "export_growth": "the change in the reporter's exports from base_period to period, in %",
     "import_growth": "the change in the reporter's imports from base_period to period, in %",
+    "other": "a claim outside this vocabulary: measured by the check named in check, or by "
+    "none (checkable_with says what would)",
 }
 #: Units a claimed value can be in, with the factor to US dollars where it is an amount.
 UNITS = {"usd": 1.0, "usd_mn": 1e6, "usd_bn": 1e9, "pct": 1.0, "ratio": 1.0, "rank": 1.0}
@@ -42,9 +44,18 @@ QUALIFIERS = {
     "at_least": "at or above the value as rounded",
     "at_most": "at or below the value as rounded",
     "top": "a rank at or above the value (top 5: rank 1 to 5)",
+    "barely_top": "a rank at the value or just above it, within the tolerance (barely in the "
+    "top 15: rank 15, or up to the tolerance above it)",
+}
+#: How a claim's verdicts on its bases make one verdict.
+RULES = {
+    "any_basis": "a claim holds when one basis bears it out, as publishers quote one "
+    "country's figures and seldom say whose",
+    "every_basis": "a claim holds only when every basis bears it out, and approximately when "
+    "one does: for a claim stated as a fact whoever measures it",
 }
 _NUMBER = r"-?[0-9]+(\.[0-9]+)?"
-_PERIOD = r"(FY)?[12][0-9]{3}(-[0-9]{2})?"
+_PERIOD = r"(FY|CY)?[12][0-9]{3}(-[0-9]{2})?"
 _COUNTRY = "An ISO3 code or a country's name; blank to take the pair given on the command line."
 
 
@@ -65,16 +76,25 @@ def claim_fields() -> list[dict[str, object]]:
         field(
             "period",
             "string",
-            "A calendar year (2019) or a fiscal year (FY2019-20).",
-            pattern=_PERIOD,
+            "A year (2019: calendar, or the fiscal year that starts in it, the article not "
+            "saying which), a calendar year (CY2019) or a fiscal year (FY2019-20); free text "
+            "for quantity other.",
+            required=False,
         ),  # fmt: skip
         field(
             "value",
             "string",
-            "The claimed value as written (its decimals are its rounding).",
+            "The claimed value as written (its decimals are its rounding); may be blank for "
+            "quantity other.",
             pattern=_NUMBER,
+            required=False,
         ),  # fmt: skip
-        field("unit", "string", "The unit of the value.", enum=list(UNITS)),
+        field(
+            "unit",
+            "string",
+            "The unit of the value (free text for quantity other).",
+            required=False,
+        ),  # fmt: skip
         field(
             "qualifier",
             "string",
@@ -104,11 +124,39 @@ def claim_fields() -> list[dict[str, object]]:
             "Where the claim is published: outlet, date, title, address.",
             required=False,
         ),  # fmt: skip
+        field(
+            "sentence",
+            "string",
+            "Claims stated in one sentence share an id: they are judged on the one basis "
+            "closest to all their figures together.",
+            required=False,
+        ),  # fmt: skip
+        field(
+            "rule",
+            "string",
+            "How the verdicts on each basis make one; blank: any_basis.",
+            enum=list(RULES),
+            required=False,
+        ),  # fmt: skip
+        field(
+            "check",
+            "string",
+            "For quantity other: the check that measures it, one the caller registers.",
+            required=False,
+        ),  # fmt: skip
+        field(
+            "checkable_with",
+            "string",
+            "For quantity other without a check: the data that would check it.",
+            required=False,
+        ),  # fmt: skip
     ]
 
 
 #: The columns of a claims file, in order.
 CLAIM_FILE_FIELDS = tuple(f["name"] for f in claim_fields())
+#: The columns a claims file may leave out.
+OPTIONAL_FIELDS = ("sentence", "rule", "check", "checkable_with")
 
 CLAIM_QUALIFIERS = TableSpec(
     name="claim_qualifiers",
@@ -135,6 +183,18 @@ CLAIMS_KOREA_UNITED_STATES = TableSpec(
     "with South Korea in 2019 and of a KORUS blog post citing Korea's trade ministry, written "
     "in our own words in the vocabulary of claims files: the example of a claims file for "
     "a pair other than the flagship's.",
+    schema={"fields": claim_fields(), "primaryKey": ["claim_id"]},
+    sources=(),
+)
+
+CLAIMS_INDIA_JAPAN = TableSpec(
+    name="claims_india_japan",
+    title="The flagship articles' claims, as a claims file",
+    description="Every claim of the flagship's two articles (the brief's claims table), "
+    "written in the vocabulary of claims files: the trade figures, ratios and rank as "
+    "quantities the claims engine measures on every basis, the others as quantity other "
+    "with the case's check that measures them (check) or the data that would "
+    "(checkable_with).",
     schema={"fields": claim_fields(), "primaryKey": ["claim_id"]},
     sources=(),
 )

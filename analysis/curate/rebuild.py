@@ -16,13 +16,16 @@ from analysis import columnar
 from analysis.config import DATA_DIR
 from analysis.curate.aid import ODA_INDIA_BY_DONOR
 from analysis.curate.brief import (
-    CLAIM_SENTENCES,
     CLAIM_TOLERANCES,
     CLAIMS,
     EXERCISES,
     MILESTONES,
 )
-from analysis.curate.claim_files import CLAIM_QUALIFIERS, CLAIMS_KOREA_UNITED_STATES
+from analysis.curate.claim_files import (
+    CLAIM_QUALIFIERS,
+    CLAIMS_INDIA_JAPAN,
+    CLAIMS_KOREA_UNITED_STATES,
+)
 from analysis.curate.comparators import (
     INDIA_CHINA_TRADE_IMF,
     INDIA_TRADE_HS2_EIDB_PAGES,
@@ -68,9 +71,9 @@ REGISTERS: tuple[TableSpec, ...] = (
     COUNTRY_CODE_ADDITIONS,
     CLAIM_PRODUCT_GROUPS,
     CLAIM_TOLERANCES,
-    CLAIM_SENTENCES,
     CLAIM_QUALIFIERS,
     CLAIMS_KOREA_UNITED_STATES,
+    CLAIMS_INDIA_JAPAN,
     DOTS_AREA_CODES,
     MIRROR_GAP_CAUSES,
     COUNTRY_COLOURS,

@@ -1,8 +1,12 @@
 """The claims ledger: each checkable claim of the source articles confronted with the data.
 
-One check per claim id, registered with :func:`check`. A check measures the claimed
-quantity on every series the data hold (reporter, basis, period, source), gives each
-measurement a verdict, and picks the primary one by a rule it states. Verdicts:
+The claims are a claims file (``data/claims_india_japan.csv``) in the vocabulary of
+:mod:`analysis.measures.claims`, which measures the trade figures, ratios and rank on
+every basis (each reporter's DOTS figures, India's fiscal years) and judges them by
+its rules. The few claims that need bespoke logic (FDI snapshots and ranks, aid ranks,
+the gravity model, product baskets) name a check registered here with :func:`check`,
+which measures the claim on every series the data hold and picks the primary
+measurement by a rule it states. Verdicts:
 
 * ``holds``: the measured value, rounded as the claim is rounded, equals the claim (or
   the qualitative statement is true);
@@ -25,20 +29,23 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import data
-from analysis.cases.india_japan import composition, headline, investment, trends
+from analysis.cases.india_japan import PARTNER, REPORTER, composition, headline, investment
 from analysis.config import DATA_DIR
 from analysis.errors import DataError, Problem, require_columns
+from analysis.measures import claims as engine
+from analysis.measures.claims import APPROX, FAILS, HOLDS, UNCHECKABLE, VERDICTS
 from analysis.present.text import escape_markdown, ordinal
 
 __all__ = [
     "CHECKS",
+    "CLAIMS_FILE",
     "MAX_TOLERANCE",
     "Measurement",
     "Result",
     "Tables",
-    "USES_TOLERANCE",
     "VERDICTS",
     "check",
+    "fiscal_years",
     "ledger",
     "measurements",
     "numeric",
@@ -46,13 +53,8 @@ __all__ = [
     "to_markdown",
 ]
 
-HOLDS, APPROX, FAILS, UNCHECKABLE = (
-    "holds",
-    "holds approximately",
-    "does not hold",
-    "cannot be checked with the data at hand",
-)
-VERDICTS = (HOLDS, APPROX, FAILS, UNCHECKABLE)
+#: The case's claims, written as a claims file (a table of the data package).
+CLAIMS_FILE = "claims_india_japan"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class Tables:
         self._data_dir = data_dir
         self._given = set(self._tables)
         self._tolerances: dict[str, float] | None = None
+        self._claims: list[engine.Claim] | None = None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         """Return a table by name."""
@@ -125,8 +128,37 @@ class Tables:
         if self._tolerances is None:
             self._tolerances = checked_tolerances(self["claim_tolerances"],
                                                   set(self["claims"]["claim_id"]),
-                                                  self.tolerance_file)  # fmt: skip
+                                                  self.tolerance_file,
+                                                  takes_tolerance(self.claims()))  # fmt: skip
         return self._tolerances
+
+    def claims(self) -> list[engine.Claim]:
+        """Return the case's claims file, read and checked once (:data:`CLAIMS_FILE`).
+
+        Returns
+        -------
+        list of Claim
+            The file's claims of the ``claims`` table, in that table's order.
+
+        Raises
+        ------
+        DataError
+            For every row the claims engine cannot read, and for a claim of the
+            ``claims`` table the file leaves out.
+        """
+        if self._claims is None:
+            name = (f"<{CLAIMS_FILE}>" if CLAIMS_FILE in self._given
+                    else str(self._data_dir / f"{CLAIMS_FILE}.csv"))  # fmt: skip
+            found = {c.claim_id: c for c in engine.claims_from_table(self[CLAIMS_FILE], name,
+                                                                     checks=CHECKS)}  # fmt: skip
+            listed = list(self["claims"]["claim_id"])
+            missing = [cid for cid in listed if cid not in found]
+            if missing:
+                raise DataError(Problem(name, None, "claim_id",
+                                        "a row for every claim of the claims table",
+                                        "none for " + ", ".join(missing)))  # fmt: skip
+            self._claims = [found[cid] for cid in listed]
+        return self._claims
 
     @property
     def tolerance_file(self) -> str:
@@ -137,21 +169,22 @@ class Tables:
 
 
 Check = Callable[[pd.Series, Tables], Result]
+#: The bespoke checks, by the name a claims file gives in its ``check`` column.
 CHECKS: dict[str, Check] = {}
-#: The claims whose check reads a tolerance; any other claim's tolerance must be 0.
-USES_TOLERANCE: set[str] = set()
+# The checks that read their claim's tolerance.
+_TAKES_TOLERANCE: set[str] = set()
 # 100% already admits any value from zero to twice the claim: a larger tolerance is a typo
 # (5 for 5%) or means the claim is not being checked at all.
 MAX_TOLERANCE = 1.0
 
 
-def check(claim_id: str, *, tolerance: bool = False) -> Callable[[Check], Check]:
-    """Register a function as the check of one claim id.
+def check(name: str, *, tolerance: bool = False) -> Callable[[Check], Check]:
+    """Register a function as a bespoke check, for claims files to name.
 
     Parameters
     ----------
-    claim_id
-        The claim, for example ``"C01"``.
+    name
+        The check's name, as the ``check`` column of a claims file gives it.
     tolerance
         Whether the check reads the claim's tolerance (a check that does not takes the
         claim as exact, and a non-zero tolerance for it is refused).
@@ -163,17 +196,37 @@ def check(claim_id: str, *, tolerance: bool = False) -> Callable[[Check], Check]
     """
 
     def register(fn: Check) -> Check:
-        if claim_id in CHECKS:
-            raise ValueError(f"a check for {claim_id} is already registered")
-        CHECKS[claim_id] = fn
+        if name in CHECKS:
+            raise ValueError(f"a check named {name} is already registered")
+        CHECKS[name] = fn
         if tolerance:
-            USES_TOLERANCE.add(claim_id)
+            _TAKES_TOLERANCE.add(name)
         return fn
 
     return register
 
 
-def _tolerance_problem(value: object, claim_id: str) -> tuple[str, str] | None:
+def takes_tolerance(claims: list[engine.Claim]) -> set[str]:
+    """Return the ids of the claims judged with a tolerance; any other's must be 0.
+
+    Parameters
+    ----------
+    claims
+        The claims file.
+
+    Returns
+    -------
+    set of str
+        The claims whose bespoke check reads a tolerance, and those in the vocabulary
+        whose qualifier takes one (:data:`analysis.measures.claims.TAKES_TOLERANCE`).
+    """
+    bespoke = {c.claim_id for c in claims if c.check in _TAKES_TOLERANCE}
+    measured = {c.claim_id for c in claims
+                if c.quantity != "other" and c.qualifier in engine.TAKES_TOLERANCE}  # fmt: skip
+    return bespoke | measured
+
+
+def _tolerance_problem(value: object, claim_id: str, takes: set[str]) -> tuple[str, str] | None:
     """Return what a tolerance cell should be and what it is, or ``None`` if it is fine."""
     if isinstance(value, bool):
         return "a number", repr(value)
@@ -186,13 +239,14 @@ def _tolerance_problem(value: object, claim_id: str) -> tuple[str, str] | None:
     if not 0 <= number <= MAX_TOLERANCE:
         return (f"a relative tolerance from 0 to {MAX_TOLERANCE:g} ({MAX_TOLERANCE:.0%} "
                 "admits anything from zero to twice the claim)", repr(value))  # fmt: skip
-    if number and claim_id not in USES_TOLERANCE:
-        why = "takes the claim as exact" if claim_id in CHECKS else "does not exist"
-        return f"0 (the check of {claim_id} {why})", repr(value)
+    if number and claim_id not in takes:
+        return f"0 ({claim_id} is not judged with a tolerance)", repr(value)
     return None
 
 
-def checked_tolerances(table: pd.DataFrame, claim_ids: set[str], file: str) -> dict[str, float]:
+def checked_tolerances(
+    table: pd.DataFrame, claim_ids: set[str], file: str, takes: set[str]
+) -> dict[str, float]:
     """Check a tolerance table row by row and return its tolerances.
 
     Parameters
@@ -203,6 +257,8 @@ def checked_tolerances(table: pd.DataFrame, claim_ids: set[str], file: str) -> d
         The ids of the ``claims`` table.
     file
         How problems name the table's file.
+    takes
+        The claims judged with a tolerance (:func:`takes_tolerance`).
 
     Returns
     -------
@@ -219,10 +275,10 @@ def checked_tolerances(table: pd.DataFrame, claim_ids: set[str], file: str) -> d
     Examples
     --------
     >>> checked_tolerances(pd.DataFrame({"claim_id": ["C01"], "tolerance_rel": [0.05]}),
-    ...                    {"C01"}, "t.csv")
+    ...                    {"C01"}, "t.csv", {"C01"})
     {'C01': 0.05}
     >>> checked_tolerances(pd.DataFrame({"claim_id": ["C01"], "tolerance_rel": [5.0]}),
-    ...                    {"C01"}, "t.csv")  # doctest: +ELLIPSIS
+    ...                    {"C01"}, "t.csv", {"C01"})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     analysis.errors.DataError: t.csv:2:tolerance_rel: expected a relative tolerance from 0 to 1 ...
     """
@@ -240,7 +296,7 @@ def checked_tolerances(table: pd.DataFrame, claim_ids: set[str], file: str) -> d
                                     cid))  # fmt: skip
             continue
         first[cid] = i
-        bad = _tolerance_problem(value, cid)
+        bad = _tolerance_problem(value, cid, takes)
         if bad:
             problems.append(Problem(file, i, "tolerance_rel", *bad))
         else:
@@ -307,43 +363,18 @@ def _bn(value: float) -> str:
 # --- Trade totals: C01-C04 -------------------------------------------------------------
 #
 # One sentence of the explainer gives three figures (total, exports, imports) for 2020,
-# and C04 follows from two of them. They are checked together, by one rule:
-#
-# 1. each figure is measured on every basis that could be its source: the partner's own
-#    calendar-year figures, the reporter's own calendar-year figures, and the reporter's
-#    fiscal year that starts in the claimed year;
-# 2. the sentence's basis is the one closest to all its figures together: the smallest
-#    sum of absolute relative gaps over the parts (``data/claim_sentences.csv``);
-# 3. each figure's verdict is its verdict on that basis, with its tolerance
-#    (``data/claim_tolerances.csv``); the derived deficit (C04) holds when the basis
-#    shows a deficit.
-# Mixing bases (the total from one series, the exports from another) would let a
-# sentence "hold" that no single source supports.
+# and C04 follows from two of them. The claims file gives them one sentence id, so the
+# claims engine judges them on one basis, the one closest to the three figures together
+# (:func:`analysis.measures.claims.judgements`). The headline page narrates that choice
+# on the case's own table of bases (:func:`sentence_basis`).
 
-
-def _trade_bases(claim: pd.Series, tables: Tables) -> pd.DataFrame:
-    year = str(claim["period"])
-    if not year.isdigit():
-        raise DataError(Problem("claims", None, "period", "a calendar year for a trade "
-                                f"claim ({claim['claim_id']})", repr(year)))  # fmt: skip
-    return headline.bases_for_year(
-        tables["dots_trade"], tables["india_japan_trade"], tables["country_codes"],
-        a="IND", b="JPN", year=int(year),
-    )  # fmt: skip
-
-
-def _sentence(claim_id: str, tables: Tables) -> pd.DataFrame:
-    """Return the rows of the claims stated in the same sentence as ``claim_id``."""
-    sentences = tables["claim_sentences"]
-    mine = sentences[sentences["claim_id"] == claim_id]
-    if mine.empty:
-        raise DataError(Problem("claim_sentences", None, "claim_id",
-                                f"a row for trade claim {claim_id}", "none"))  # fmt: skip
-    return sentences[sentences["sentence_id"] == mine["sentence_id"].iloc[0]]
+# Which figure of a basis (headline.bases_for_year) each quantity of a sentence states.
+_BASIS_COLUMN = {"total_trade": "total_usd", "exports": "exports_usd", "imports": "imports_usd",
+                 "balance": "balance_usd"}  # fmt: skip
 
 
 def sentence_basis(claim_id: str, tables: Tables) -> tuple[pd.Series | None, pd.DataFrame]:
-    """Choose the basis on which a sentence's figures are judged, by the rule above.
+    """Score the bases of a sentence's figures, as the claims engine does, on the headline table.
 
     Parameters
     ----------
@@ -356,100 +387,58 @@ def sentence_basis(claim_id: str, tables: Tables) -> tuple[pd.Series | None, pd.
     -------
     tuple
         The chosen basis (a row of :func:`~analysis.cases.india_japan.headline.bases_for_year`;
-        ``None`` if no
-        series covers the year) and every basis with ``sum_abs_gap``, the sum over the
-        sentence's parts of ``|measured / claimed - 1|``.
+        ``None`` if no series covers the year) and every basis with ``sum_abs_gap``, the
+        sum over the sentence's exact or "about" figures of ``|measured / claimed - 1|``.
     """
-    claims = tables["claims"].set_index("claim_id")
-    parts = _sentence(claim_id, tables)
-    parts = parts[parts["role"] == "part"]
-    bases = _trade_bases(claims.loc[claim_id], tables)
+    claims = {c.claim_id: c for c in tables.claims()}
+    mine = claims[claim_id]
+    parts = [c for c in claims.values() if c.sentence and c.sentence == mine.sentence
+             and c.qualifier in ("exact", "about")]  # fmt: skip
+    if not parts:
+        raise DataError(Problem(CLAIMS_FILE, None, "sentence",
+                                f"a sentence with figures for {claim_id}", "none"))  # fmt: skip
+    bases = headline.bases_for_year(
+        tables["dots_trade"], tables["india_japan_trade"], tables["country_codes"],
+        a=mine.reporter, b=mine.partner, year=mine.year,
+    )  # fmt: skip
     if bases.empty:
         return None, bases
-    gap = sum(
-        (bases[p.measure_column] / (float(claims.loc[p.claim_id, "claimed_value"]) * 1e9) - 1).abs()
-        for p in parts.itertuples()
-    )  # fmt: skip
+    gap = sum((bases[_BASIS_COLUMN[c.quantity]] / (c.value * engine.UNITS[c.unit]) - 1).abs()
+              for c in parts)  # fmt: skip
     bases = bases.assign(sum_abs_gap=gap)
     return bases.loc[bases["sum_abs_gap"].idxmin()], bases
 
 
-def _trade_check(claim: pd.Series, tables: Tables) -> Result:
-    cid = claim["claim_id"]
-    row = _sentence(cid, tables).set_index("claim_id").loc[cid]
-    column, derived = row["measure_column"], row["role"] == "derived"
-    chosen, bases = sentence_basis(cid, tables)
-    if chosen is None:
-        text = (f"No series covers {claim['period']}: neither reporter's calendar year nor the "
-                "fiscal year that starts in it.")  # fmt: skip
-        return Result(cid, UNCHECKABLE, text)
-    claimed = float(claim["claimed_value"])
-    # A derived claim is judged on its sign alone, so it has no tolerance.
-    tol = 0.0 if derived else _tolerance(claim, tables)
-    found = []
-    for b in bases.itertuples():
-        value = getattr(b, column) / 1e9
-        same_sign = (value < 0) == (claimed < 0) and value != 0
-        verdict = (HOLDS if same_sign else FAILS) if derived else compare(value, claimed, tol)
-        found.append(Measurement(value, "USD bn", b.basis, b.period, b.source_id, verdict))
-    primary = next(m for m in found if m.series == chosen["basis"])
-    others = "; ".join(f"{m.series} {_bn(m.value)} ({m.value / claimed - 1:+.0%})"
-                       for m in found if m is not primary)  # fmt: skip
-    if derived:
+def fiscal_years(trade: pd.DataFrame) -> pd.DataFrame:
+    """Give India's fiscal-year trade with Japan as the claims engine reads a fiscal basis.
 
-        def side(v: float) -> str:
-            return f"a deficit of {_bn(-v)}" if v < 0 else f"a surplus of {_bn(v)}"
+    Parameters
+    ----------
+    trade
+        The ``india_japan_trade`` table (its preferred rows are used).
 
-        agree = sum(m.verdict == HOLDS for m in found)
-        text = (
-            f"On the sentence's basis ({primary.series}) India had {side(primary.value)}; the "
-            f"articles' own figures imply {side(claimed)}. {agree} of the {len(found)} bases "
-            "show the claimed sign; the sign is what the claim states, the size is reported, "
-            "not judged."
-        )
-        return Result(cid, primary.verdict, text, primary, tuple(found))
-    reproduce = [m.series for m in found if m.verdict == HOLDS]
-    text = (
-        f"The sentence's basis, the one closest to its three figures together, is "
-        f"{primary.series}: {_bn(primary.value)}, {primary.value / claimed - 1:+.1%} against "
-        f"the claimed {_bn(claimed)} ({primary.verdict}). Other bases: {others}. "
-    )
-    text += (
-        f"Reproduced to the claim's rounding by: {', '.join(reproduce)}."
-        if reproduce
-        else "No series reproduces the figure to the claim's rounding."
-    )
-    return Result(cid, primary.verdict, text, primary, tuple(found))
-
-
-@check("C01", tolerance=True)
-def check_total(claim: pd.Series, tables: Tables) -> Result:
-    """Check the claimed India–Japan total trade on the sentence's basis."""
-    return _trade_check(claim, tables)
-
-
-@check("C02", tolerance=True)
-def check_exports(claim: pd.Series, tables: Tables) -> Result:
-    """Check the claimed Indian exports to Japan on the sentence's basis."""
-    return _trade_check(claim, tables)
-
-
-@check("C03", tolerance=True)
-def check_imports(claim: pd.Series, tables: Tables) -> Result:
-    """Check the claimed Indian imports from Japan on the sentence's basis."""
-    return _trade_check(claim, tables)
-
-
-@check("C04")
-def check_deficit(claim: pd.Series, tables: Tables) -> Result:
-    """Check that India runs a deficit with Japan (the sign is the claim) on the same basis."""
-    return _trade_check(claim, tables)
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fiscal year (April–March): ``reporter_iso3``, ``partner_iso3``,
+        ``year`` (the year it starts in), ``period`` (``2020-21``), ``exports_usd``,
+        ``imports_usd``, ``total_usd``, ``balance_usd``, ``source_id``.
+    """
+    rows = headline.series_summary(trade)
+    rows = rows[rows["period_basis"] == "fiscal_apr_mar"]
+    return pd.DataFrame({
+        "reporter_iso3": REPORTER, "partner_iso3": PARTNER,
+        "year": pd.to_datetime(rows["period_start"]).dt.year.astype("int64"),
+        "period": rows["period"].astype(str),
+        **{c: rows[c].astype("float64") for c in headline.VALUE_COLUMNS},
+        "source_id": rows["source_id"].astype(str),
+    }).reset_index(drop=True)  # fmt: skip
 
 
 # --- Investment: C05-C07 ---------------------------------------------------------------
 
 
-@check("C05", tolerance=True)
+@check("fdi_cumulative", tolerance=True)
 def check_cumulative_fdi(claim: pd.Series, tables: Tables) -> Result:
     """Check cumulative Japanese FDI to the end of 2019 by interpolating between snapshots."""
     snaps = investment.cumulative_snapshots(tables["japan_fdi_india"]).dropna(
@@ -483,7 +472,7 @@ def check_cumulative_fdi(claim: pd.Series, tables: Tables) -> Result:
     return Result(claim["claim_id"], verdict, text, primary, (primary,))
 
 
-@check("C06")
+@check("fdi_rank")
 def check_fdi_rank(claim: pd.Series, tables: Tables) -> Result:
     """Check Japan's rank among India's investors on India's own (DPIIT) cumulative counts.
 
@@ -595,7 +584,7 @@ def check_fdi_rank(claim: pd.Series, tables: Tables) -> Result:
 ODA_RECENT_YEARS = 10
 
 
-@check("C07")
+@check("oda_rank")
 def check_oda_rank(claim: pd.Series, tables: Tables) -> Result:
     """Check Japan's rank among India's bilateral DAC donors (net ODA) in each recent year."""
 
@@ -661,82 +650,7 @@ def check_oda_rank(claim: pd.Series, tables: Tables) -> Result:
     return Result(claim["claim_id"], verdict, text, primary, tuple(found))
 
 
-# --- Comparisons: C08-C10 --------------------------------------------------------------
-
-
-def _ratio_tables(tables: Tables) -> pd.DataFrame:
-    return trends.comparison_ratios(
-        hs2=tables["india_trade_hs2"],
-        quad=tables["comtrade_quadrennial"],
-        by_partner_2019=tables["india_trade_by_partner_2019"],
-        japan_china=tables["japan_china_trade"],
-        dots=tables["dots_trade"],
-    )
-
-
-def _reporter(basis: str) -> str:
-    """Return who reports a series, from its label ("India-reported", "IMF DOTS, Japan-…")."""
-    for name in ("India", "Japan", "China"):
-        if f"{name}-reported" in basis or (name == "Japan" and "japan customs" in basis):
-            return name
-    return basis
-
-
-def _ratio_measurements(rows: pd.DataFrame, verdict: Callable[[float], str]) -> list[Measurement]:
-    return [
-        Measurement(r.ratio, "ratio", f"{r.numerator_basis} / {r.denominator_basis}", r.period,
-                    r.source_id, verdict(r.ratio))
-        for r in rows.itertuples()
-    ]  # fmt: skip
-
-
-def _like_for_like(found: list[Measurement], reporter: str) -> list[Measurement]:
-    """Keep the measures where one reporter gives both pairs (``"India / India"``)."""
-    out = []
-    for m in found:
-        num, den = m.series.split(" / ")
-        same_kind = ("fiscal" in num) == ("fiscal" in den)
-        if _reporter(num) == reporter and _reporter(den) == reporter and same_kind:
-            out.append(m)
-    return out
-
-
-def _latest(found: list[Measurement]) -> Measurement:
-    """Pick the most recent measure (a fiscal year 2021-22 ends after calendar 2021)."""
-    return max(found, key=lambda m: (trends.period_midpoint(m.period), m.series))
-
-
-@check("C08")
-def check_one_fifth(claim: pd.Series, tables: Tables) -> Result:
-    """Check the upper bound on India's own figures for both pairs, latest period first.
-
-    Like for like, India reports both India–Japan and India–China: the primary measure is
-    the most recent period of those (fiscal or calendar). The partners' own figures (Japan
-    for India–Japan, China for India–China) are the mirror check.
-    """
-    ratios = _ratio_tables(tables)
-    rows = ratios[ratios["comparison"] == "of India–China"].dropna(subset=["ratio"])
-    bound = float(claim["claimed_value"])
-    found = _ratio_measurements(rows, lambda r: HOLDS if r < bound else FAILS)
-    india = _like_for_like(found, "India")
-    primary = _latest(india)
-    mirror = [m for m in found if m.series == "IMF DOTS, Japan-reported (calendar) / "
-              "IMF DOTS, China-reported (calendar)"]  # fmt: skip
-    latest_mirror = _latest(mirror)
-    fiscal = [m for m in india if "fiscal" in m.series]
-    calendar = [m for m in india if m.series.count("IMF DOTS") == 2]
-    under_f = [m.period for m in fiscal if m.verdict == HOLDS]
-    recent_c = sorted(calendar, key=lambda m: m.period)[-5:]
-    text = (
-        f"On India's own figures for both pairs the ratio was {primary.value:.1%} in "
-        f"{primary.period}, the latest period ({primary.series}); under one fifth in "
-        f"{len(under_f)} of {len(fiscal)} fiscal years and in "
-        f"{sum(m.verdict == HOLDS for m in recent_c)} of the last {len(recent_c)} calendar "
-        f"years ({', '.join(f'{m.period}: {m.value:.1%}' for m in recent_c)}). As the partners "
-        f"report it (Japan for India–Japan, China for India–China) it was "
-        f"{latest_mirror.value:.1%} in {latest_mirror.period}."
-    )
-    return Result(claim["claim_id"], primary.verdict, text, primary, tuple(found))
+# --- Comparisons ----------------------------------------------------------------------
 
 
 def range_verdict(values: list[float], claimed: float, tolerance: float) -> str:
@@ -775,81 +689,6 @@ def range_verdict(values: list[float], claimed: float, tolerance: float) -> str:
     return APPROX if max(values) >= low and min(values) <= high else FAILS
 
 
-@check("C09", tolerance=True)
-def check_five_percent(claim: pd.Series, tables: Tables) -> Result:
-    """Check "about 5%" on the range of every measure in the latest year (:func:`range_verdict`).
-
-    The primary measure is like for like: Japan reports both India–Japan and Japan–China.
-    """
-    ratios = _ratio_tables(tables)
-    rows = ratios[ratios["comparison"] == "of Japan–China"].dropna(subset=["ratio"])
-    claimed, tol = float(claim["claimed_value"]), _tolerance(claim, tables)
-    found = _ratio_measurements(rows, lambda r: compare(r, claimed, tol))
-    latest = max(m.period for m in found if m.period.isdigit())
-    recent = [m for m in found if m.period == latest]
-    japan = [m for m in _like_for_like(recent, "Japan") if "DOTS" in m.series]
-    primary = japan[0] if japan else min(recent, key=lambda m: abs(m.value - claimed))
-    verdict = range_verdict([m.value for m in recent], claimed, tol)
-    within = [m for m in recent if m.verdict != FAILS]
-    text = (
-        f"In {latest}, the latest year, with both pairs as Japan reports them the ratio is "
-        f"{primary.value:.1%}; across the {len(recent)} measures (India- or Japan-reported "
-        f"India–Japan over Japan-, China-reported, Comtrade or BACI Japan–China) it runs "
-        f"from {min(m.value for m in recent):.1%} to {max(m.value for m in recent):.1%}. Rule: "
-        f"holds if every measure rounds to {claimed:.0%}, holds approximately if the range "
-        f"meets {claimed * (1 - tol):.1%}–{claimed * (1 + tol):.1%}, otherwise does not hold. "
-        f"{len(within)} of the {len(recent)} measures lie in that band."
-    )
-    return Result(claim["claim_id"], verdict, text, primary, tuple(found))
-
-
-@check("C10", tolerance=True)
-def check_partner_rank(claim: pd.Series, tables: Tables) -> Result:
-    """Check Japan's rank among India's partners: India's own figures in the latest year.
-
-    Also measured: the mirror ranking (each partner's own report of its trade with India)
-    and UN Comtrade 2019. "Barely in the top 15": a rank above 15 fails; at or below it,
-    the claim's tolerance says how far from 15 still reads as "barely".
-    """
-    from analysis.measures import bilateral, indicators
-
-    dots = tables["dots_trade"]
-    claimed, tol = float(claim["claimed_value"]), _tolerance(claim, tables)
-
-    def verdict(rank: float) -> str:
-        return compare(rank, claimed, tol) if rank <= claimed else FAILS
-
-    series = bilateral.partner_rank_series(dots, "IND", "JPN")
-    found = [
-        Measurement(float(r.rank), "rank", "IMF DOTS, India-reported, total trade by partner",
-                    str(r.year), "imf_dots_all", verdict(float(r.rank)))
-        for r in series[series["year"] >= series["year"].max() - 4].itertuples()
-    ]  # fmt: skip
-    primary = found[-1]
-    latest = int(primary.period)
-    mirror = bilateral.mirror_partner_ranking(dots, "IND", latest).set_index("partner_iso3")
-    mirror_rank = float(mirror.loc["JPN", "rank"])
-    found.append(Measurement(mirror_rank, "rank", "IMF DOTS, each partner's own report of its "
-                             "trade with India", str(latest), "imf_dots_all",
-                             verdict(mirror_rank)))  # fmt: skip
-    ranking = indicators.partner_ranking(tables["india_trade_by_partner_2019"],
-                                         countries=tables["country_codes"])  # fmt: skip
-    comtrade_rank = float(ranking.set_index("partner_iso3").loc["JPN", "rank"])
-    found.append(Measurement(comtrade_rank, "rank", "UN Comtrade, India-reported, total trade "
-                             "by partner", "2019", "comtrade_ind_2019",
-                             verdict(comtrade_rank)))  # fmt: skip
-    share = series.set_index("year").loc[latest, "share_pct"]
-    text = (
-        f"On India's own figures Japan was its {ordinal(int(primary.value))} largest partner "
-        f"by total trade in {latest} ({share:.1f}% of India's trade with the world); in "
-        + ", ".join(f"{m.period} {ordinal(int(m.value))}" for m in found[:-3])
-        + f" before. As the partners report it, {ordinal(int(mirror_rank))}; UN Comtrade 2019: "
-        f"{ordinal(int(comtrade_rank))}. 'Barely in the top 15' is read as a rank from "
-        f"{int(claimed - round(claimed * tol))} to {int(claimed)}."
-    )
-    return Result(claim["claim_id"], primary.verdict, text, primary, tuple(found))
-
-
 # --- Potential: C17 --------------------------------------------------------------------
 
 # "Far below": actual trade under half the model's prediction, even at the top of the
@@ -866,7 +705,7 @@ POTENTIAL_SERIES = {
 }
 
 
-@check("C17")
+@check("potential")
 def check_potential(claim: pd.Series, tables: Tables) -> Result:
     """Check 'far below potential' with structural gravity: DOTS to 2020, beside AGTPA 2006."""
     from analysis.models import gravity
@@ -940,23 +779,40 @@ def _basket(claim: pd.Series, tables: Tables) -> Result:
     return Result(claim["claim_id"], verdict, text, primary, (primary,))
 
 
-@check("C18", tolerance=True)
-def check_export_basket(claim: pd.Series, tables: Tables) -> Result:
-    """Check the named main exports against the largest HS chapters."""
-    return _basket(claim, tables)
-
-
-@check("C19", tolerance=True)
-def check_import_basket(claim: pd.Series, tables: Tables) -> Result:
-    """Check the named main imports against the largest HS chapters."""
+@check("basket", tolerance=True)
+def check_basket(claim: pd.Series, tables: Tables) -> Result:
+    """Check the named main exports or imports against the largest HS chapters."""
     return _basket(claim, tables)
 
 
 # --- The ledger ------------------------------------------------------------------------
 
 
+_UNIT_LABELS = {"usd": "USD", "usd_mn": "USD mn", "usd_bn": "USD bn", "pct": "%",
+                "ratio": "ratio", "rank": "rank"}  # fmt: skip
+
+
+def _from_engine(claim: engine.Claim, evidence: list[engine.Evidence],
+                 judged: engine.Judgement, tolerance: float) -> Result:  # fmt: skip
+    """Turn the claims engine's verdict on a claim into the ledger's result."""
+    unit = _UNIT_LABELS[claim.unit]
+    found = tuple(Measurement(e.measured, unit, e.basis, e.period, e.source_id, e.verdict)
+                  for e in evidence)  # fmt: skip
+    measured = [m for m, e in zip(found, evidence, strict=True) if e.measured is not None]
+    # The deciding measurement: the sentence's basis; for a claim judged on every basis,
+    # the reporter's own figures; otherwise the first basis with the claim's verdict.
+    if judged.judged_on:
+        primary = next(m for m in found if m.series == judged.judged_on)
+    elif claim.rule == "every_basis" or not measured:
+        primary = measured[0] if measured else None
+    else:
+        primary = next(m for m in measured if m.verdict == judged.verdict)
+    text = engine.explain(claim, evidence, judged, tolerance)
+    return Result(claim.claim_id, judged.verdict, text, primary, found)
+
+
 def run(tables: Tables | None = None) -> list[Result]:
-    """Check every claim of the ``claims`` table.
+    """Check every claim of the ``claims`` table, as the case's claims file states it.
 
     Parameters
     ----------
@@ -966,22 +822,34 @@ def run(tables: Tables | None = None) -> list[Result]:
     Returns
     -------
     list of Result
-        One per claim, in claim order. A claim without a registered check gets
-        ``cannot be checked with the data at hand``.
+        One per claim, in claim order: the claims engine's verdict for a claim in its
+        vocabulary, the bespoke check's for a claim naming one, and ``cannot be checked
+        with the data at hand`` for the others, with the data that would check them.
     """
     tables = tables or Tables()
-    # Read (and check) the tolerance file before any check, so that garbage in it is
-    # refused even on a row no check reads.
+    # Read (and check) the claims file and the tolerances before any check, so that
+    # garbage in them is refused even on a row no check reads.
+    found = tables.claims()
     tolerances = tables.tolerances()
+    qualifiers = engine.qualifier_tolerances(tables["claim_qualifiers"])
+    measured = [c for c in found if c.quantity != "other"]
+    evidence = (engine.evaluate(measured, tables["dots_trade"], qualifiers=qualifiers,
+                                tolerances=tolerances,
+                                fiscal=fiscal_years(tables["india_japan_trade"]))
+                if measured else [])  # fmt: skip
+    judged = engine.judgements(measured, evidence)
     out = []
-    for _, claim in tables["claims"].iterrows():
-        fn = CHECKS.get(claim["claim_id"])
-        if fn is None:
-            needs = f"The suite's data do not measure this (what would: {claim['checkable_with']})."
-            result = Result(claim["claim_id"], UNCHECKABLE, needs)
+    for c, (_, claim) in zip(found, tables["claims"].iterrows(), strict=True):
+        if c.check:
+            result = CHECKS[c.check](claim, tables)
+        elif c.quantity == "other":
+            needs = f"The suite's data do not measure this (what would: {c.checkable_with})."
+            result = Result(c.claim_id, UNCHECKABLE, needs)
         else:
-            result = fn(claim, tables)
-        out.append(replace(result, tolerance_rel=tolerances.get(claim["claim_id"])))
+            tolerance = tolerances.get(c.claim_id, qualifiers[c.qualifier])
+            result = _from_engine(c, [e for e in evidence if e.claim_id == c.claim_id],
+                                  judged[c.claim_id], tolerance)  # fmt: skip
+        out.append(replace(result, tolerance_rel=tolerances.get(c.claim_id)))
     return out
 
 
