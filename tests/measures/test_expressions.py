@@ -53,9 +53,9 @@ PANEL = make_panel(seed=7, zero_share=0.1)
 
 @pytest.fixture(scope="module")
 def spark():
-    con = ex.connect("spark", spark_config=SPARK_TESTS)
-    yield con
-    con.disconnect()
+    # Not stopped after the module: the JVM lives as long as pytest, and a later
+    # getOrCreate() (the panel command's test) reuses the session instead of a new one.
+    return ex.connect("spark", spark_config=SPARK_TESTS)
 
 
 @pytest.fixture(params=["duckdb", "spark"])
