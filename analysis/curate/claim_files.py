@@ -186,15 +186,3 @@ CLAIMS_KOREA_UNITED_STATES = TableSpec(
     schema={"fields": claim_fields(), "primaryKey": ["claim_id"]},
     sources=(),
 )
-
-CLAIMS_INDIA_JAPAN = TableSpec(
-    name="claims_india_japan",
-    title="The flagship articles' claims, as a claims file",
-    description="Every claim of the flagship's two articles (the brief's claims table), "
-    "written in the vocabulary of claims files: the trade figures, ratios and rank as "
-    "quantities the claims engine measures on every basis, the others as quantity other "
-    "with the case's check that measures them (check) or the data that would "
-    "(checkable_with).",
-    schema={"fields": claim_fields(), "primaryKey": ["claim_id"]},
-    sources=(),
-)

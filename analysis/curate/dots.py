@@ -98,12 +98,12 @@ def area_codes(names: pd.DataFrame, register: pd.DataFrame, *, file: str) -> pd.
 
     Examples
     --------
-    >>> names = pd.DataFrame({"imf_name": ["Japan", "World"], "iso3": ["JPN", ""],
+    >>> names = pd.DataFrame({"imf_name": ["Brazil", "World"], "iso3": ["BRA", ""],
     ...                       "kind": ["economy", "aggregate"]})
     >>> reg = pd.DataFrame({"imf_name": ["World"], "area_code": ["WLD"],
     ...                     "kind": ["aggregate"]})
     >>> area_codes(names, reg, file="names.csv")["code"].tolist()
-    ['JPN', 'WLD']
+    ['BRA', 'WLD']
     """
     reg = register.set_index("imf_name")
     problems = []

@@ -324,3 +324,10 @@ def first_by_rank(frame: pd.DataFrame, ranks: list[pd.Series], keys: list[str]) 
         names, kind="mergesort"
     )
     return (~order.duplicated(keys)).reindex(frame.index)
+
+
+def positive(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
+    """Convert a raw column to numbers and refuse blanks, zeros and negative values by row."""
+    values = to_number(frame, column, file=file)
+    refuse_rows(frame, values.isna() | (values <= 0), column, "a positive number", file=file)
+    return values

@@ -3,45 +3,26 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
+import pkgutil
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pandas as pd
 
 from analysis import columnar
 from analysis.config import DATA_DIR
-from analysis.curate.aid import ODA_INDIA_BY_DONOR
-from analysis.curate.brief import (
-    CLAIM_TOLERANCES,
-    CLAIMS,
-    EXERCISES,
-    MILESTONES,
-)
-from analysis.curate.claim_files import (
-    CLAIM_QUALIFIERS,
-    CLAIMS_INDIA_JAPAN,
-    CLAIMS_KOREA_UNITED_STATES,
-)
-from analysis.curate.comparators import (
-    INDIA_CHINA_TRADE_IMF,
-    INDIA_TRADE_HS2_EIDB_PAGES,
-    JAPAN_CHINA_TRADE,
-)
+from analysis.curate.claim_files import CLAIM_QUALIFIERS, CLAIMS_KOREA_UNITED_STATES
+from analysis.curate.countries import COUNTRY_CODE_ADDITIONS, COUNTRY_CODES
 from analysis.curate.dots import DOTS_AREA_CODES, DOTS_TRADE, MIRROR_GAP_CAUSES
 from analysis.curate.gravity import GEGRAVITY_SAMPLE_2006, GEODIST_PAIRS, GRAVITY_PANEL, RTA_PAIRS
-from analysis.curate.investment import FDI_INDIA_BY_INVESTOR, JAPAN_FDI_INDIA, JAPAN_ODA_INDIA
-from analysis.curate.macro import CPI_US, EXCHANGE_RATES, GDP
-from analysis.curate.products import (
-    CLAIM_PRODUCT_GROUPS,
-    HS_CHAPTER_LABELS,
-    HS_CHAPTERS,
-    HS_SECTIONS,
-    INDIA_TRADE_HS2,
-)
+from analysis.curate.hs import HS_CHAPTER_LABELS, HS_CHAPTERS, HS_SECTIONS
+from analysis.curate.prices import CPI_US
 from analysis.curate.raw import sha256
 from analysis.curate.registers import (
     COMTRADE_COUNTRY_CODES,
@@ -52,16 +33,20 @@ from analysis.curate.registers import (
     SOURCES,
 )
 from analysis.curate.spec import RawContext, TableSpec
-from analysis.curate.trade import (
-    COMTRADE_QUADRENNIAL,
-    COUNTRY_CODE_ADDITIONS,
-    COUNTRY_CODES,
-    INDIA_JAPAN_TRADE,
-    INDIA_TRADE_BY_PARTNER_2019,
-)
 from analysis.data import parse_table, read_csv_text
 
-# Hand-curated registers first: the derived tables' foreign keys point at them.
+
+def _cases() -> list[ModuleType]:
+    """Return the cases' curation packages: the subpackages of :mod:`analysis.curate`."""
+    import analysis.curate
+
+    found = pkgutil.iter_modules(analysis.curate.__path__)
+    return [importlib.import_module(f"analysis.curate.{m.name}") for m in found if m.ispkg]
+
+
+_CASES = _cases()
+# Hand-curated registers first: the derived tables' foreign keys point at them. Each
+# case's own registers and tables follow the generic ones.
 REGISTERS: tuple[TableSpec, ...] = (
     LICENCES,
     SOURCES,
@@ -69,47 +54,30 @@ REGISTERS: tuple[TableSpec, ...] = (
     HS_SECTIONS,
     HS_CHAPTER_LABELS,
     COUNTRY_CODE_ADDITIONS,
-    CLAIM_PRODUCT_GROUPS,
-    CLAIM_TOLERANCES,
     CLAIM_QUALIFIERS,
     CLAIMS_KOREA_UNITED_STATES,
-    CLAIMS_INDIA_JAPAN,
     DOTS_AREA_CODES,
     MIRROR_GAP_CAUSES,
     COUNTRY_COLOURS,
     COMTRADE_COUNTRY_CODES,
     PUBLISHED_GRAVITY_ESTIMATES,
+    *(spec for case in _CASES for spec in case.REGISTERS),
 )
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
-    CLAIMS,
-    MILESTONES,
-    EXERCISES,
-    INDIA_JAPAN_TRADE,
-    INDIA_TRADE_BY_PARTNER_2019,
     HS_CHAPTERS,
-    INDIA_TRADE_HS2,
-    COMTRADE_QUADRENNIAL,
-    GDP,
-    EXCHANGE_RATES,
     CPI_US,
-    JAPAN_FDI_INDIA,
-    FDI_INDIA_BY_INVESTOR,
-    JAPAN_ODA_INDIA,
-    ODA_INDIA_BY_DONOR,
-    JAPAN_CHINA_TRADE,
-    INDIA_CHINA_TRADE_IMF,
-    INDIA_TRADE_HS2_EIDB_PAGES,
     GRAVITY_PANEL,
     GEGRAVITY_SAMPLE_2006,
     GEODIST_PAIRS,
     RTA_PAIRS,
     DOTS_TRADE,
+    *(spec for case in _CASES for spec in case.DERIVED),
 )
 PACKAGE_META = {
     "profile": "tabular-data-package",
     "name": "bilateral-trade-suite",
-    "title": "Bilateral trade analytics suite: curated tables (India–Japan)",
+    "title": "Bilateral trade analytics suite: curated tables",
     "description": (
         "Curated, source-cited tables derived by analysis.curate from the raw files listed "
         "in the sources table. Each table keeps the licence of its sources; the compilation "

@@ -788,7 +788,7 @@ _REPORTER_STYLES = ("-", "--")
 
 
 def _mine(iso3: str) -> str:
-    """Return a country's name in the possessive (``India's``), for a legend entry."""
+    """Return a country's name in the possessive (``Brazil's``), for a legend entry."""
     return text.possessive(country_name(iso3))
 
 

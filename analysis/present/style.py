@@ -194,7 +194,7 @@ def layout_problems(fig: Figure, *, tolerance_px: float = 1.0) -> list[str]:
     return problems
 
 
-# A legend entry that reads as a code or a series id (``japan customs``, ``baci``).
+# A legend entry that reads as a code or a series id (``us census``, ``baci``).
 _RAW_ID = re.compile(r"[a-z0-9_ .-]+")
 
 
@@ -234,7 +234,7 @@ def _country_words(iso3: str) -> tuple[str, ...]:
 
 
 def _names(iso3: str, label: str) -> bool:
-    """Tell whether a legend entry names a country (``Indian`` names India)."""
+    """Tell whether a legend entry names a country (``Brazilian`` names Brazil)."""
     return any(re.search(rf"\b{re.escape(w)}", label) for w in _country_words(iso3))
 
 
@@ -242,8 +242,8 @@ def legend_problems(fig: Figure) -> list[str]:
     """List legend entries a reader would trip on: empty, codes, a country's colour misused.
 
     An entry drawn in the colour the ``country_colours`` register gives one country must
-    name that country: "Japan's exports to India" may be in Japan's colour, "rupees" may
-    not. An entry must draw something, and read as words, not as a code.
+    name that country: "Korea's exports to the United States" may be in Korea's colour,
+    "won" may not. An entry must draw something, and read as words, not as a code.
 
     Parameters
     ----------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.curate.aid import DAC_TOTAL_TOLERANCE_USD, dac_total_gaps
+from analysis.curate.india_japan.aid import DAC_TOTAL_TOLERANCE_USD, dac_total_gaps
 from analysis.errors import DataError, Problem
 
 __all__ = [
@@ -353,7 +353,7 @@ def donor_ranking(oda: pd.DataFrame, year: int) -> pd.DataFrame:
     ------
     DataError
         If the donors' flows in the year do not add up to its DAC total (within
-        ``analysis.curate.aid.DAC_TOTAL_TOLERANCE_USD``), or the year has no DAC total.
+        ``analysis.curate.india_japan.aid.DAC_TOTAL_TOLERANCE_USD``), or the year has no DAC total.
 
     Examples
     --------

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis import data
-from analysis.curate.investment import fdi_basis, parse_period
+from analysis.curate.india_japan.investment import fdi_basis, parse_period
 from analysis.errors import DataError
 
 
@@ -173,7 +173,7 @@ def test_extra_cumulative_figures_of_unstated_basis_2000_2019(raw_dir):
 
 
 def test_the_builder_logs_what_it_leaves_out_of_the_extra_file(raw_dir):
-    from analysis.curate.investment import build_japan_fdi_india
+    from analysis.curate.india_japan.investment import build_japan_fdi_india
     from analysis.curate.spec import RawContext
 
     log = []
@@ -318,7 +318,7 @@ def test_aid_table_matches_the_figures_in_its_provenance_notes(raw_dir):
 
 
 def test_aid_donor_codes_and_dac_totals_are_consistent():
-    from analysis.curate.aid import dac_total_gaps
+    from analysis.curate.india_japan.aid import dac_total_gaps
 
     oda = data.load("oda_india_by_donor")
     assert not oda.duplicated(["recipient_iso3", "donor_code", "year", "measure"]).any()
@@ -355,7 +355,7 @@ def aid_line(donor, code, year, value):
 
 
 def test_aid_builder_checks_the_dac_total_and_the_series(tmp_path):
-    from analysis.curate.aid import build_oda_india_by_donor
+    from analysis.curate.india_japan.aid import build_oda_india_by_donor
 
     lines = [
         aid_line("Japan", "DC.DAC.JPNL.CD", 2019, "1794770020.41"),

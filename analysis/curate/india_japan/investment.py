@@ -26,6 +26,7 @@ import re
 
 import pandas as pd
 
+from analysis.curate.india_japan.trade import fiscal_year_bounds
 from analysis.curate.raw import (
     MONTHS,
     first_by_rank,
@@ -36,7 +37,6 @@ from analysis.curate.raw import (
 )
 from analysis.curate.schema import SOURCE_FK, field, fk, source_id
 from analysis.curate.spec import RawContext, TableSpec
-from analysis.curate.trade import fiscal_year_bounds
 from analysis.errors import DataError, Problem
 
 GRADE_ORDER = {"A": 0, "B": 1, "C": 2}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.curate.claim_files import claim_fields
 from analysis.curate.schema import SOURCE_FK, field, source_id
 from analysis.curate.spec import RawContext, TableSpec
 from analysis.errors import DataError, Problem
@@ -201,5 +202,17 @@ CLAIM_TOLERANCES = TableSpec(
         ],
         "primaryKey": ["claim_id"],
     },
+    sources=(),
+)
+
+CLAIMS_INDIA_JAPAN = TableSpec(
+    name="claims_india_japan",
+    title="The flagship articles' claims, as a claims file",
+    description="Every claim of the flagship's two articles (the brief's claims table), "
+    "written in the vocabulary of claims files: the trade figures, ratios and rank as "
+    "quantities the claims engine measures on every basis, the others as quantity other "
+    "with the case's check that measures them (check) or the data that would "
+    "(checkable_with).",
+    schema={"fields": claim_fields(), "primaryKey": ["claim_id"]},
     sources=(),
 )

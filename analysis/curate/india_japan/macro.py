@@ -1,4 +1,4 @@
-"""Macro tables: GDP (World Bank), exchange rates (US Federal Reserve), US CPI (BLS).
+"""Macro tables of the flagship: GDP (World Bank), exchange rates (US Federal Reserve).
 
 Rules, in words:
 
@@ -6,14 +6,13 @@ Rules, in words:
 * ``exchange_rates`` keeps the monthly averages of rupee, yen and yuan per US dollar. The
   monthly rows' calendar-year means must equal the published annual averages to within
   ``ANNUAL_TOLERANCE`` (checked on every rebuild).
-* ``cpi_us`` keeps the monthly CPI-U index (1982–84 = 100).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.curate.raw import refuse_rows, to_number
+from analysis.curate.raw import positive, refuse_rows
 from analysis.curate.schema import SOURCE_FK, field, fk, source_id
 from analysis.curate.spec import RawContext, TableSpec
 from analysis.errors import DataError, Problem
@@ -25,13 +24,6 @@ CURRENCIES = {"India": ("IND", "INR"), "Japan": ("JPN", "JPY"), "China": ("CHN",
 ANNUAL_TOLERANCE = 0.01
 # Magnitude guards on GDP: the world is US$ 1–1,000 trillion, a country at least US$ 1 bn.
 GDP_RANGE_USD = (1e9, 1e15)
-
-
-def _nonnegative(frame: pd.DataFrame, column: str, *, file: str) -> pd.Series:
-    """Convert a raw column to numbers and refuse blanks and negative values by row."""
-    values = to_number(frame, column, file=file)
-    refuse_rows(frame, values.isna() | (values <= 0), column, "a positive number", file=file)
-    return values
 
 
 def build_gdp(ctx: RawContext) -> pd.DataFrame:
@@ -50,7 +42,7 @@ def build_gdp(ctx: RawContext) -> pd.DataFrame:
     file = ctx.path("wdi_gdp")
     raw = ctx.read("wdi_gdp", ["Country Name", "Country Code", "Year", "Value"])
     kept = raw[raw["Country Code"].isin(GDP_COUNTRIES)]
-    gdp = _nonnegative(kept, "Value", file=file)
+    gdp = positive(kept, "Value", file=file)
     lo, hi = GDP_RANGE_USD
     refuse_rows(kept, (gdp < lo) | (gdp > hi), "Value", f"between {lo:.0e} and {hi:.0e} US$",
                 file=file)  # fmt: skip
@@ -86,7 +78,7 @@ def build_exchange_rates(ctx: RawContext) -> pd.DataFrame:
     raw = ctx.read("fred_fx_monthly", columns)
     refuse_rows(raw, ~raw["Country"].isin(list(CURRENCIES)), "Country", "India, Japan or China",
                 file=file)  # fmt: skip
-    rate = _nonnegative(raw, "Exchange rate", file=file)
+    rate = positive(raw, "Exchange rate", file=file)
     out = pd.DataFrame(
         {
             "country_iso3": raw["Country"].map(lambda c: CURRENCIES[c][0]),
@@ -122,26 +114,6 @@ def _check_annual(ctx: RawContext, monthly: pd.DataFrame) -> None:
     if problems:
         raise DataError(problems)
     ctx.log(f"  checked {checked} annual averages against the monthly means: all agree")
-
-
-def build_cpi_us(ctx: RawContext) -> pd.DataFrame:
-    """Derive the monthly US CPI-U index.
-
-    Parameters
-    ----------
-    ctx
-        The raw sources.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per month.
-    """
-    file = ctx.path("bls_cpi_u")
-    raw = ctx.read("bls_cpi_u", ["Date", "Index", "Inflation"])
-    index = _nonnegative(raw, "Index", file=file)
-    ctx.log(f"  {file}: {len(raw)} rows in, {len(raw)} rows out (the inflation column not kept)")
-    return pd.DataFrame({"month": raw["Date"], "cpi_index": index, "source_id": "bls_cpi_u"})
 
 
 GDP = TableSpec(
@@ -191,29 +163,4 @@ EXCHANGE_RATES = TableSpec(
     sources=("fred_fx_monthly", "fred_fx_annual"),
     build=build_exchange_rates,
     sort_by=("currency", "month"),
-)
-
-CPI_US = TableSpec(
-    name="cpi_us",
-    title="US consumer price index (CPI-U), monthly",
-    description="CPI for all urban consumers, all items, US city average, 1982–84 = 100 (BLS "
-    "series CUUR0000SA0), for constant-dollar views.",
-    schema={
-        "fields": [
-            field("month", "date", "First day of the month."),
-            field(
-                "cpi_index",
-                "number",
-                "Index level, 1982–84 = 100.",
-                unit="index 1982-84=100",
-                minimum=0,
-            ),
-            source_id(),
-        ],
-        "primaryKey": ["month"],
-        "foreignKeys": [SOURCE_FK],
-    },
-    sources=("bls_cpi_u",),
-    build=build_cpi_us,
-    sort_by=("month",),
 )

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.curate.countries import FLOW, FLOWS
+from analysis.curate.india_japan.trade import fiscal_year_bounds, normalise_fiscal_year
 from analysis.curate.raw import refuse_rows, to_number
 from analysis.curate.schema import FISCAL_YEAR_PATTERN, SOURCE_FK, field, fk, source_id
 from analysis.curate.spec import RawContext, TableSpec
-from analysis.curate.trade import FLOW, FLOWS, fiscal_year_bounds, normalise_fiscal_year
 from analysis.errors import DataError, Problem
 
 CEPII_MEASURES = {
