@@ -56,9 +56,14 @@ clean:
 # Benchmarks of the panel indicators (benchmarks/README.md): BACI-shaped panels, generated
 # once into benchmarks/data/; more sizes with, say, make bench BENCH_ROWS="1000000 50000000".
 BENCH_ROWS ?= 1000000 10000000
+# The Ibis indicators on DuckDB against SQL, to 100 million rows (1.1 GB of Parquet, generated
+# once: about 10 minutes), with Spark local at 1 million: about an hour in all.
+ENGINE_ROWS ?= 1000000 10000000 100000000
+SPARK_ROWS ?= 1000000
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_data
 	$(BIN)/python -m benchmarks.bench_build
 	$(BIN)/python -m benchmarks.bench_readers
 	$(BIN)/python -m benchmarks.bench_panel --rows $(BENCH_ROWS)
+	$(BIN)/python -m benchmarks.bench_engines --rows $(ENGINE_ROWS) --spark-rows $(SPARK_ROWS)
