@@ -17,8 +17,10 @@ Every function takes ``engine``:
 * ``"auto"`` (default) uses pandas for a DataFrame or a Parquet panel of at most
   :data:`AUTO_ROWS` rows, and DuckDB for larger Parquet panels (:func:`choose_engine`).
 
-DuckDB computes each indicator in one SQL query; the pandas engine sums the panel into
-dense year × country × product (or × country) arrays with ``np.bincount``; for
+DuckDB runs each indicator as one SQL query, compiled from its Ibis expression in
+:mod:`analysis.measures.expressions` (the one definition, which also runs on Spark); the
+pandas engine sums the panel into dense year × country × product (or × country) arrays
+with ``np.bincount``, and stays as the oracle the expressions are tested against; for
 complementarity both hand the countries' product mixes to the same all-pairs step. They
 agree to rounding (tested to 1e-9) and compute the definitions of
 :mod:`analysis.measures.indicators` (tested on small panels). Bad input raises
@@ -46,6 +48,7 @@ from analysis.errors import DataError, IndicatorWarning, Problem
 
 if TYPE_CHECKING:
     import duckdb
+    import ibis
 
 __all__ = [
     "BACI",
@@ -288,41 +291,6 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# NULLIF turns a zero divisor into NULL, which reaches pandas as NaN (as in _ratio).
-_SQL_RCA = """
-WITH x AS (SELECT year, exporter, product, sum(value) AS x FROM p GROUP BY ALL),
-exporters AS (SELECT year, exporter, sum(x) AS x_i FROM x GROUP BY ALL),
-products AS (SELECT year, product, sum(x) AS x_k FROM x GROUP BY ALL),
-world AS (SELECT year, sum(x) AS x_w FROM x GROUP BY ALL)
-SELECT year, exporter, product, (x / NULLIF(x_i, 0)) / NULLIF(x_k / NULLIF(x_w, 0), 0) AS rca
-FROM x JOIN exporters USING (year, exporter) JOIN products USING (year, product)
-JOIN world USING (year)
-ORDER BY year, exporter, product
-"""
-_SQL_HHI_PRODUCT = """
-SELECT year, exporter, importer, count(*) AS n,
-       sum(value * value) / NULLIF(sum(value) * sum(value), 0) AS hhi
-FROM p GROUP BY ALL ORDER BY year, exporter, importer
-"""
-_SQL_HHI_IMPORTER = """
-WITH x AS (SELECT year, exporter, importer, sum(value) AS x FROM p GROUP BY ALL)
-SELECT year, exporter, count(*) AS n, sum(x * x) / NULLIF(sum(x) * sum(x), 0) AS hhi
-FROM x GROUP BY ALL ORDER BY year, exporter
-"""
-_SQL_INTENSITY = """
-WITH x AS (SELECT year, exporter, importer, sum(value) AS x FROM p GROUP BY ALL),
-exporters AS (SELECT year, exporter, sum(x) AS x_i FROM x GROUP BY ALL),
-importers AS (SELECT year, importer, sum(x) AS m_j FROM x GROUP BY ALL),
-world AS (SELECT year, sum(x) AS m_w FROM x GROUP BY ALL)
-SELECT x.year AS year, x.exporter AS exporter, x.importer AS importer,
-       (x / NULLIF(x_i, 0)) / NULLIF(importers.m_j / NULLIF(m_w - {own}, 0), 0)
-       AS trade_intensity
-FROM x JOIN exporters ON exporters.year = x.year AND exporters.exporter = x.exporter
-JOIN importers ON importers.year = x.year AND importers.importer = x.importer
-JOIN world ON world.year = x.year
-{own_join}
-ORDER BY year, exporter, importer
-"""
 _SQL_MIX = "SELECT year, {side} AS country, product, sum(value) AS x FROM p GROUP BY ALL"
 
 
@@ -647,7 +615,7 @@ def _compute(
     panel: PanelSource,
     engine: Engine,
     columns: Mapping[str, str] | None,
-    sql: str | None,
+    expression: Callable[[ibis.Table], ibis.Table] | None,
     memory: Callable[[_Memory], pd.DataFrame],
 ) -> pd.DataFrame:
     """Check the panel and compute an indicator on the engine chosen."""
@@ -655,9 +623,20 @@ def _compute(
     if _resolve(source, engine) == "pandas":
         return memory(_Memory(source))
     with _duckdb(source) as con:
-        if sql is None:
+        if expression is None:
             return _complementarity(_duckdb_mixes(con))
-        return con.sql(sql).df()
+        return con.sql(_compiled(con, expression)).df()
+
+
+def _compiled(
+    con: duckdb.DuckDBPyConnection, expression: Callable[[ibis.Table], ibis.Table]
+) -> str:
+    """Return the DuckDB SQL of an :mod:`analysis.measures.expressions` indicator on view ``p``."""
+    import ibis
+
+    schema = con.sql("SELECT * FROM p LIMIT 0").to_arrow_reader().schema
+    return ibis.to_sql(expression(ibis.table(ibis.Schema.from_pyarrow(schema), name="p")),
+                       dialect="duckdb")  # fmt: skip
 
 
 def rca(
@@ -697,7 +676,10 @@ def rca(
     2  2020         8        1  0.5
     3  2020         8        2  1.5
     """
-    out = _compute(panel, engine, columns, _SQL_RCA, _rca_memory)
+    # Imported here: analysis.measures.expressions imports this module's names.
+    from analysis.measures import expressions
+
+    out = _compute(panel, engine, columns, expressions.rca, _rca_memory)
     _warn(out, out["rca"].isna().to_numpy(), "rca")
     return out
 
@@ -741,8 +723,12 @@ def hhi(
     """
     if of not in ("product", "importer"):
         raise DataError(Problem("<arguments>", None, "of", "product or importer", repr(of)))
-    sql = _SQL_HHI_PRODUCT if of == "product" else _SQL_HHI_IMPORTER
-    return _normalise(_compute(panel, engine, columns, sql, lambda m: _hhi_memory(m, of)))
+    from analysis.measures import expressions
+
+    def expression(p: ibis.Table) -> ibis.Table:
+        return expressions.hhi(p, of=of).drop("hhi_normalised")  # _normalise warns as it adds it
+
+    return _normalise(_compute(panel, engine, columns, expression, lambda m: _hhi_memory(m, of)))
 
 
 def trade_intensity(
@@ -788,12 +774,12 @@ def trade_intensity(
         raise DataError(
             Problem("<arguments>", None, "kind", "exports, imports or drysdale", repr(kind))
         )
-    own_join = "LEFT JOIN importers AS own ON own.year = x.year AND own.importer = x.exporter"
-    sql = _SQL_INTENSITY.format(
-        own="coalesce(own.m_j, 0)" if kind == "drysdale" else "0",
-        own_join=own_join if kind == "drysdale" else "",
-    )
-    out = _compute(panel, engine, columns, sql, lambda m: _intensity_memory(m, kind))
+    from analysis.measures import expressions
+
+    def expression(p: ibis.Table) -> ibis.Table:
+        return expressions.trade_intensity(p, kind=kind)
+
+    out = _compute(panel, engine, columns, expression, lambda m: _intensity_memory(m, kind))
     _warn(out, out["trade_intensity"].isna().to_numpy(), "trade_intensity")
     return out
 
