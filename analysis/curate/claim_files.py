@@ -30,6 +30,17 @@ QUANTITIES = {
     "trade_growth": "the change in total trade from base_period to period, in %",
     "export_growth": "the change in the reporter's exports from base_period to period, in %",
     "import_growth": "the change in the reporter's imports from base_period to period, in %",
+    "trade_cagr": "the compound annual growth of total trade from base_period to period, in %",
+    "export_cagr": "the compound annual growth of the reporter's exports, in %",
+    "import_cagr": "the compound annual growth of the reporter's imports, in %",
+    "export_product_share": "the product's share of the reporter's exports to the partner, "
+    "in % (product: an HS code)",
+    "import_product_share": "the product's share of the reporter's imports from the partner, "
+    "in % (product: an HS code)",
+    "export_hhi": "the concentration of the reporter's exports to the partner across HS "
+    "chapters: the Herfindahl-Hirschman index, the sum of squared shares, 0 to 1",
+    "import_hhi": "the concentration of the reporter's imports from the partner across HS "
+    "chapters (Herfindahl-Hirschman index, 0 to 1)",
     "other": "a claim outside this vocabulary: measured by the check named in check, or by "
     "none (checkable_with says what would)",
 }
@@ -114,7 +125,7 @@ def claim_fields() -> list[dict[str, object]]:
         field(
             "base_period",
             "string",
-            "For a growth: the period it is measured from.",
+            "For a growth or a CAGR: the period it is measured from.",
             pattern=_PERIOD,
             required=False,
         ),  # fmt: skip
@@ -131,6 +142,13 @@ def claim_fields() -> list[dict[str, object]]:
             "closest to all their figures together.",
             required=False,
         ),  # fmt: skip
+        field(
+            "product",
+            "string",
+            "For a product share: the HS code (2, 4 or 6 digits).",
+            pattern="[0-9]{2}([0-9]{2}){0,2}",
+            required=False,
+        ),
         field(
             "rule",
             "string",
@@ -156,7 +174,7 @@ def claim_fields() -> list[dict[str, object]]:
 #: The columns of a claims file, in order.
 CLAIM_FILE_FIELDS = tuple(f["name"] for f in claim_fields())
 #: The columns a claims file may leave out.
-OPTIONAL_FIELDS = ("sentence", "rule", "check", "checkable_with")
+OPTIONAL_FIELDS = ("sentence", "product", "rule", "check", "checkable_with")
 
 CLAIM_QUALIFIERS = TableSpec(
     name="claim_qualifiers",

@@ -43,8 +43,17 @@ CLAIM_FIELDS = CLAIM_FILE_FIELDS
 _UNIT_OF = {"export_share": "pct", "import_share": "pct", "trade_share": "pct",
             "trade_ratio": "ratio", "export_rank": "rank", "import_rank": "rank",
             "trade_rank": "rank", "trade_growth": "pct", "export_growth": "pct",
-            "import_growth": "pct"}  # fmt: skip
-_GROWTH_OF = {"trade_growth": "total_trade", "export_growth": "exports", "import_growth": "imports"}
+            "import_growth": "pct", "trade_cagr": "pct", "export_cagr": "pct",
+            "import_cagr": "pct", "export_product_share": "pct", "import_product_share": "pct",
+            "export_hhi": "ratio", "import_hhi": "ratio"}  # fmt: skip
+# Quantities measured on product detail, which only downloads hold: their flow.
+_PRODUCT_FLOW = {"export_product_share": "export", "import_product_share": "import",
+                 "export_hhi": "export", "import_hhi": "import"}  # fmt: skip
+_HS_CODE = re.compile(r"[0-9]{2}([0-9]{2}){0,2}")
+# Growth over a span (in %), total or compound annual, of each flow.
+_GROWTH_OF = {"trade_growth": "total_trade", "export_growth": "exports", "import_growth": "imports",
+              "trade_cagr": "total_trade", "export_cagr": "exports",
+              "import_cagr": "imports"}  # fmt: skip
 _FLOWS = ("exports", "imports", "total_trade", "balance", "surplus", "deficit", *_GROWTH_OF)
 HOLDS, APPROX, FAILS, UNCHECKABLE = (
     "holds",
@@ -80,6 +89,7 @@ class Claim:
     period: str = ""
     basis: str = "unstated"
     sentence: str = ""
+    product: str = ""
     rule: str = "any_basis"
     check: str = ""
     checkable_with: str = ""
@@ -383,6 +393,10 @@ def _check_row(
         units = ("usd, usd_mn or usd_bn" if wanted is None
                  else "pct or ratio" if quantity == "trade_ratio" else wanted)  # fmt: skip
         bad("unit", f"a unit of {quantity}: {units}")
+    if quantity.endswith("_product_share") and not _HS_CODE.fullmatch(row["product"]):
+        bad("product", "an HS code of 2, 4 or 6 digits")
+    elif row["product"] and not quantity.endswith("_product_share"):
+        bad("product", "blank, as the quantity is not a product share")
     qualifier = row["qualifier"] or "exact"
     if qualifier not in QUALIFIERS:
         bad("qualifier", "one of " + ", ".join(QUALIFIERS))
@@ -398,7 +412,8 @@ def _check_row(
         value=value, digits=_digits(row["value"]), unit=unit, qualifier=qualifier,
         other_reporter=countries["other_reporter"], other_partner=countries["other_partner"],
         base_year=None if base is None else base[0], source=row["source"],
-        period=row["period"], basis=period[1], sentence=row["sentence"], rule=rule,
+        period=row["period"], basis=period[1], sentence=row["sentence"], product=row["product"],
+        rule=rule,
     )  # fmt: skip
     return claim, []
 
@@ -439,12 +454,16 @@ def _flow(totals: pd.DataFrame, quantity: str, year: int) -> float | None:
 
 
 def _measure_flow(totals: pd.DataFrame, claim: Claim) -> float | None:
-    """Return a flow (US$) or its growth (%) from a pair's yearly totals."""
+    """Return a flow (US$), its growth or its compound annual growth (%) from yearly totals."""
     if claim.quantity not in _GROWTH_OF:
         return _flow(totals, claim.quantity, claim.year)
     flow = _GROWTH_OF[claim.quantity]
     x, y = _flow(totals, flow, claim.base_year), _flow(totals, flow, claim.year)
-    return None if x is None or y is None or not x else 100 * (y / x - 1)
+    if x is None or y is None or x <= 0 or y < 0:
+        return None
+    if claim.quantity.endswith("_cagr"):
+        return 100 * ((y / x) ** (1 / (claim.year - claim.base_year)) - 1)
+    return 100 * (y / x - 1)
 
 
 def _share(dots: pd.DataFrame, claim: Claim) -> float | None:
@@ -537,6 +556,9 @@ def _dots_value(dots: pd.DataFrame, claim: Claim, side: str) -> tuple[float | No
     """Measure a claim on IMF DOTS, on ``side``'s figures; ``None`` and the reason if it cannot."""
     name = country_name(side)
     last = int(dots["year"].max())
+    if claim.quantity in _PRODUCT_FLOW:
+        return None, ("IMF DOTS has totals only: a UN Comtrade or BACI HS file of "
+                      f"{name}'s trade (--data) would settle it")  # fmt: skip
     if claim.basis == "fiscal":
         return None, ("IMF DOTS gives calendar years: a fiscal-year claim needs "
                       f"{country_name(claim.reporter)}'s fiscal-year figures (its ministry's, "
@@ -577,10 +599,11 @@ def _files_value(trade: Sequence, claim: Claim) -> tuple[float | None, str]:
     """Measure a flow claim on the downloads given (``--data``), calendar years."""
     from analysis.measures import pair
 
-    if claim.quantity not in _FLOWS:
+    if claim.quantity not in _FLOWS and claim.quantity not in _PRODUCT_FLOW:
         return (
             None,
-            "the files are read for flows and growth only; shares, ranks and ratios use IMF DOTS",
+            "the files are read for flows, growth and products; shares, ranks and ratios of "
+            "total trade use IMF DOTS",
         )
     if claim.basis == "fiscal":
         return None, "the files give calendar years"
@@ -589,10 +612,45 @@ def _files_value(trade: Sequence, claim: Claim) -> tuple[float | None, str]:
     except DataError as err:
         first = err.problems[0]
         return None, f"the files cannot serve the pair: {first.expected}, found {first.found}"
+    if claim.quantity in _PRODUCT_FLOW:
+        return _product_value(chosen.views, claim)
     value = _measure_flow(pair.by_year(chosen), claim)
     if value is None:
         return None, f"the files hold no figure for {_when(claim)}"
     return _in_unit(value, claim), ""
+
+
+def _product_value(views: pd.DataFrame, claim: Claim) -> tuple[float | None, str]:
+    """Measure a product share (%) or an HHI across HS chapters on the files' product detail.
+
+    The reporter's own rows of the claim's year and flow in the first file that has them
+    are used, at one level of detail so that no product is counted twice: the product's
+    own level where the file has it (else the finest), chapters or the coarsest level for
+    an HHI.
+    """
+    flow = _PRODUCT_FLOW[claim.quantity]
+    rows = views[views["product_kind"].isin(["hs", "confidential"]) & (views["view"] != "mirror")
+                 & (views["year"] == claim.year) & (views["flow"] == flow)]  # fmt: skip
+    if rows.empty:
+        return None, (f"the files hold no HS product detail of {flow}s for {claim.year}: a UN "
+                      "Comtrade or BACI HS file would settle it")  # fmt: skip
+    rows = rows[rows["file"] == rows["file"].iloc[0]]
+    levels = set(rows["product"].str.len())
+    wanted = len(claim.product)
+    level = (min(levels) if claim.quantity.endswith("_hhi")
+             else wanted if wanted in levels else max(levels))  # fmt: skip
+    if not claim.quantity.endswith("_hhi") and level < wanted:
+        return None, (f"the files give {flow}s at {level} digits, not the {wanted} of product "
+                      f"{claim.product}")  # fmt: skip
+    rows = rows[rows["product"].str.len() == level]
+    total = float(rows["value_usd"].sum())
+    if not total:
+        return None, f"the files' {flow}s for {claim.year} sum to zero"
+    if claim.quantity.endswith("_hhi"):
+        chapters = rows.groupby(rows["product"].str[:2])["value_usd"].sum() / total
+        return float((chapters**2).sum()), ""
+    part = rows.loc[rows["product"].str.startswith(claim.product), "value_usd"].sum()
+    return 100 * float(part) / total, ""
 
 
 def _safely(measure: Callable[..., tuple[float | None, str]], *args: object

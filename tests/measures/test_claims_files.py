@@ -193,9 +193,9 @@ def test_a_basis_that_cannot_measure_a_claim_says_why_and_the_others_go_on(tmp_p
     assert evidence[2].verdict == HOLDS
 
 
-def full_row(cid="X1", quantity="exports", *, sentence="", rule="", check="", checkable_with="",
-             **kw) -> str:  # fmt: skip
-    return row(cid, quantity, **kw) + f",{sentence},{rule},{check},{checkable_with}"
+def full_row(cid="X1", quantity="exports", *, sentence="", product="", rule="", check="",
+             checkable_with="", **kw) -> str:  # fmt: skip
+    return row(cid, quantity, **kw) + f",{sentence},{product},{rule},{check},{checkable_with}"
 
 
 def read_full(tmp_path, *lines, checks=()):
@@ -323,3 +323,65 @@ def test_the_qualifier_register_gives_every_qualifier_a_tolerance():
     bounded = table.assign(tolerance_rel=table.tolerance_rel.where(table.qualifier != "top", 0.1))
     with pytest.raises(DataError, match="it takes no tolerance"):
         claims.qualifier_tolerances(bounded)
+
+
+def test_compound_annual_growth_is_measured_over_the_span(tmp_path):
+    evidence, _ = check(tmp_path, row("C", "trade_cagr", value="10", unit="pct", base="2018"))
+    assert evidence[0].measured == pytest.approx(10.0) and evidence[0].verdict == HOLDS
+    # Doubling in ten years is 7.18% a year, not 10%.
+    totals = pd.DataFrame({"year": [2010, 2020], "exports_usd": [1e9, 2e9],
+                           "imports_usd": [1e9, 2e9], "total_usd": [2e9, 4e9],
+                           "balance_usd": [0.0, 0.0]})  # fmt: skip
+    c = claims.Claim("C", "s", "export_cagr", "USA", "KOR", 2020, 7.2, 1, "pct", "exact",
+                     base_year=2010)  # fmt: skip
+    assert claims._measure_flow(totals, c) == pytest.approx(100 * (2**0.1 - 1))
+
+
+def test_product_shares_and_concentration_are_measured_on_the_files_product_detail(tmp_path):
+    from pathlib import Path
+
+    from analysis.readers import formats
+
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    trade = formats.load_files([fixtures / "BACI_HS17_Y2020_V202401.csv",
+                                fixtures / "country_codes_V202401.csv"])  # fmt: skip
+    exports = trade[0].table
+    own = exports[(exports.reporter_iso3 == "IND") & (exports.partner_iso3 == "KOR")
+                  & (exports.flow == "export")]  # fmt: skip
+    total = own.value_usd.sum()
+    steel = 100 * own[own["product"].str.startswith("72")].value_usd.sum() / total
+    chapters = own.groupby(own["product"].str[:2]).value_usd.sum() / total
+    found = read_full(tmp_path,
+                      full_row("P", "export_product_share", partner="KOR", reporter="IND",
+                               period="2020", value=f"{steel:.1f}", unit="pct", product="72"),
+                      full_row("H", "export_hhi", partner="KOR", reporter="IND", period="2020",
+                               value=f"{(chapters**2).sum():.2f}", unit="ratio"),
+                      full_row("X", "export_product_share", partner="KOR", reporter="IND",
+                               period="2020", value="1", unit="pct", product="720851"),
+                      )  # fmt: skip
+    evidence = claims.evaluate(found, dots(), qualifiers=QUALIFIERS, trade=trade)
+    files = {e.claim_id: e for e in evidence if e.basis == "the files given"}
+    assert files["P"].measured == pytest.approx(steel) and files["P"].verdict == HOLDS
+    assert files["H"].measured == pytest.approx((chapters**2).sum())
+    assert files["H"].verdict == HOLDS and 0 < files["H"].measured <= 1
+    assert files["X"].measured == pytest.approx(
+        100 * own[own["product"] == "720851"].value_usd.sum() / total
+    )
+    dots_side = [e for e in evidence if e.claim_id == "P" and "IMF DOTS" in e.basis]
+    assert {e.verdict for e in dots_side} == {UNCHECKABLE}
+    assert "HS file" in dots_side[0].explanation
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (full_row(quantity="export_product_share", unit="pct"), "an HS code"),
+        (full_row(quantity="export_product_share", unit="pct", product="7"), "an HS code"),
+        (full_row(product="72"), "blank, as the quantity is not a product share"),
+    ],
+)
+def test_a_product_share_needs_an_hs_code_and_only_it_takes_one(tmp_path, line, expected):
+    with pytest.raises(DataError) as err:
+        read_full(tmp_path, line)
+    (problem,) = err.value.problems
+    assert problem.column == "product" and expected in problem.expected
