@@ -67,10 +67,12 @@ def pair_parameters(case: str = FLAGSHIP) -> dict[str, str]:
     Returns
     -------
     dict
-        ``reporter`` and ``partner``, ISO3 codes.
+        ``reporter`` and ``partner``, ISO3 codes, and ``data_tables``: the case's curated
+        tables that stand in for downloads (``PAIR_TABLES``, if it has any).
     """
     package = _package(case)
-    return {"reporter": package.REPORTER, "partner": package.PARTNER}
+    return {"reporter": package.REPORTER, "partner": package.PARTNER,
+            "data_tables": list(getattr(package, "PAIR_TABLES", ()))}  # fmt: skip
 
 
 def example_claims(case: str = FLAGSHIP) -> str | None:

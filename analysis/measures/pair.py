@@ -33,6 +33,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -43,11 +44,13 @@ from analysis.present import text
 from analysis.readers.formats import Loaded, Provenance, country_iso3, country_name
 
 __all__ = [
+    "CURATED_COLUMNS",
     "Pair",
     "balance_word",
     "both_sides",
     "by_year",
     "change",
+    "curated_files",
     "chapters",
     "cited",
     "compare",
@@ -353,6 +356,70 @@ def _check_world(rows: pd.DataFrame) -> None:
                      f"{r['value_usd']:,.0f} US$: the file's figures are inconsistent")
              for _, r in over.head(20).iterrows()]
         )  # fmt: skip
+
+
+#: The columns a table of the data package needs to stand in for a download.
+CURATED_COLUMNS = ("reporter_iso3", "partner_iso3", "year", "flow", "value_usd", "source_id")
+
+
+def curated_files(names: Sequence[str], *, data_dir: Path | None = None) -> list[Loaded]:
+    """Give tables of the data package to the pair report as it takes downloads.
+
+    A case's curated tables of total trade by calendar year (``CURATED_COLUMNS``) fill
+    the report's "files" sections as a download would: each row keeps its source, and
+    the provenance names the table, its recorded hash and its publishers.
+
+    Parameters
+    ----------
+    names
+        Tables of the data package.
+    data_dir
+        The data folder; the package's own by default.
+
+    Returns
+    -------
+    list of Loaded
+        One per table, in the order given.
+
+    Raises
+    ------
+    DataError
+        If a table lacks a column of ``CURATED_COLUMNS``.
+    """
+    kwargs = {} if data_dir is None else {"data_dir": data_dir}
+    codes = curated.load("country_codes", **kwargs).set_index("iso3")["kind"]
+    out = []
+    for name in names:
+        table = curated.load(name, **kwargs)
+        missing = [c for c in CURATED_COLUMNS if c not in table.columns]
+        if missing:
+            raise DataError(Problem(f"{name}.csv", 1, None,
+                                    "the columns " + ", ".join(CURATED_COLUMNS),
+                                    "no " + ", ".join(missing)))  # fmt: skip
+        resource = next(r for r in curated.package(**kwargs)["resources"] if r["name"] == name)
+        publishers = "; ".join(dict.fromkeys(s["publisher"] for s in resource["sources"]))
+        kind = table["partner_iso3"].map(codes).map({"country_or_area": "country"})
+        kind = kind.where(table["partner_iso3"] != "WLD", "world").fillna("aggregate")
+        file, n = resource["path"], len(table)
+
+        def same(value: str, n: int = n) -> pd.Categorical:
+            return pd.Categorical([value] * n)
+
+        rows = pd.DataFrame({
+            "reporter_iso3": table["reporter_iso3"].astype("str"),
+            "partner_iso3": table["partner_iso3"].astype("str"),
+            "product": "TOTAL", "year": table["year"].astype("int64"),
+            "flow": pd.Categorical(table["flow"]),
+            "value_usd": table["value_usd"].astype("float64"), "quantity": float("nan"),
+            "quantity_unit": same(""), "partner_kind": pd.Categorical(kind),
+            "product_kind": same("total"), "basis": same("reported"), "file": same(file),
+            "source": same(f"{publishers}, curated table {file}"),
+        })  # fmt: skip
+        provenance = Provenance(file=file, sha256=resource["hash"].removeprefix("sha256:"),
+                                format="curated table", publisher=publishers, hs_vintage="",
+                                value_unit="US$", rows_in=n, rows_out=n)  # fmt: skip
+        out.append(Loaded(rows, provenance))
+    return out
 
 
 def select(

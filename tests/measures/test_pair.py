@@ -232,3 +232,25 @@ def test_the_pair_notebook_follows_the_notebook_rules():
                                   | ast.Lambda) for n in ast.walk(tree))  # fmt: skip
     assert nb.cells[-2].source.strip() == "## Data and sources"
     assert "data.sources_for(" in nb.cells[-1].source
+
+
+def test_a_curated_table_stands_in_for_a_download():
+    (table,) = pair.curated_files(["india_trade_by_partner_2019"])
+    raw = data.load("india_trade_by_partner_2019")
+    assert list(table.table.columns) == list(formats.COLUMNS)
+    assert len(table.table) == len(raw) and table.provenance.rows_in == len(raw)
+    assert table.table["value_usd"].sum() == pytest.approx(float(raw["value_usd"].sum()))
+    pkg = {r["name"]: r for r in data.package()["resources"]}
+    assert table.provenance.sha256 == pkg["india_trade_by_partner_2019"]["hash"][7:]
+    kinds = dict(zip(table.table["partner_iso3"], table.table["partner_kind"], strict=True))
+    assert kinds["WLD"] == "world" and kinds["KOR"] == "country"
+    chosen = pair.select([table], "IND", "JPN")
+    year, ranked = pair.ranking(chosen)
+    both = raw[raw.partner_iso3 == "JPN"].value_usd.sum()
+    assert year == 2019 and pair.by_year(chosen).total_usd.iloc[0] == pytest.approx(float(both))
+    assert "JPN" in set(ranked["partner_iso3"])
+
+
+def test_a_table_without_the_canonical_columns_is_refused():
+    with pytest.raises(DataError, match="the columns reporter_iso3"):
+        pair.curated_files(["hs_chapters"])
