@@ -998,15 +998,24 @@ def _load_cached(name: str, data_dir_str: str, stamp: tuple[Any, ...]) -> pd.Dat
     # A changed file is still validated: the report then says what changed as well.
     changed = _checksum_problems(path, res)
     if res.get("format") == "parquet":
-        from analysis import columnar
+        from analysis import columnar, memo
 
-        try:
-            frame = columnar.read_table(path, res["schema"], file=str(path), lookups=lookups)
-        except DataError as err:
-            raise DataError([*changed, *err.problems]) from None
+        def read() -> pd.DataFrame:
+            return columnar.read_table(path, res["schema"], file=str(path), lookups=lookups)
+
         if changed:
+            try:
+                read()
+            except DataError as err:
+                raise DataError([*changed, *err.problems]) from None
             raise DataError(changed)
-        return frame
+        # The file's bytes match the recorded hash: the kernels of one build validate a
+        # large table once and share the result (analysis.memo), keyed by that hash, the
+        # schema and the keys its foreign keys may take.
+        key = hashlib.sha256(json.dumps(
+            [res["hash"], res["schema"], {c: sorted(map(str, v)) for c, v in lookups.items()}],
+            sort_keys=True).encode()).hexdigest()  # fmt: skip
+        return memo.kept(f"table-{name}", key, read)
     with CsvRecords(path) as records:
         frame, _ = check_records(
             records, res["schema"], file=str(path), lookups=lookups, problems=changed

@@ -68,10 +68,30 @@ def memoised(
     object
         The result, computed now or read back from an earlier call in the same build.
     """
+    return kept(name, digest(frames, options), compute)
+
+
+def kept(name: str, key: str, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, kept in the build's memo folder under a key of its inputs.
+
+    Parameters
+    ----------
+    name
+        The computation's name (a prefix of the memo file).
+    key
+        A digest of everything the result depends on (the caller's to derive).
+    compute
+        The computation.
+
+    Returns
+    -------
+    object
+        The result, computed now or read back from an earlier call in the same build.
+    """
     folder = os.environ.get(MEMO_ENV)
     if not folder:
         return compute()
-    path = Path(folder) / f"{name}-{digest(frames, options)}.pickle"
+    path = Path(folder) / f"{name}-{key}.pickle"
     if path.is_file():
         # The folder is private to the build (mkdtemp), so only the build wrote this file.
         return pickle.loads(path.read_bytes())
