@@ -57,7 +57,7 @@ clean:
 # once into benchmarks/data/; more sizes with, say, make bench BENCH_ROWS="1000000 50000000".
 BENCH_ROWS ?= 1000000 10000000
 # The Ibis indicators on DuckDB against SQL, to 100 million rows (1.1 GB of Parquet, generated
-# once: about 10 minutes), with Spark local at 1 million: about an hour in all.
+# once), with Spark local at 1 million: about 40 minutes here.
 ENGINE_ROWS ?= 1000000 10000000 100000000
 SPARK_ROWS ?= 1000000
 .PHONY: bench
