@@ -70,7 +70,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     )  # fmt: skip
     cmd.add_argument("--memory-limit", help="DuckDB's memory limit, e.g. 2GB (default 80%% of RAM)")
     cmd.add_argument(
-        "--temp-directory", type=Path, help="where DuckDB spills (default: beside --out)"
+        "--temp-directory", type=Path, help="where DuckDB spills (default: a folder beside --out)"
     )
     cmd.add_argument(
         "--columns", default="t,i,j,k,v",
@@ -113,8 +113,12 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
 @contextmanager
 def _sources(
     paths: Sequence[str], years: tuple[int, int] | None, scratch: Path
-) -> Iterator[list[str]]:
-    """Yield the files to read: a zip's year files extracted to ``scratch``, others as given."""
+) -> Iterator[tuple[list[str], Path]]:
+    """Yield the files to read (a zip's year files extracted, others as given) and a folder.
+
+    The folder, under ``scratch``, holds the extracted files and DuckDB's spill, and goes
+    when the command ends.
+    """
     out: list[str] = []
     with tempfile.TemporaryDirectory(dir=scratch, prefix=".panel-") as folder:
         for path in paths:
@@ -132,7 +136,7 @@ def _sources(
                     with archive.open(name) as src, target.open("wb") as dst:
                         shutil.copyfileobj(src, dst, 1 << 20)
                     out.append(str(target))
-        yield out
+        yield out, Path(folder)
 
 
 def _year_files(names: Sequence[str], years: tuple[int, int] | None) -> list[str]:
@@ -184,10 +188,9 @@ def run(args: argparse.Namespace) -> int:
     options = _options(args)
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with _sources(args.panel, years, out.parent) as files:
+    with _sources(args.panel, years, out.parent) as (files, folder):
         progress(f"reading {len(files)} file(s) on {args.engine}")
-        spill = (args.temp_directory or out.parent / ".duckdb-spill") if (
-            args.engine == "duckdb") else None  # fmt: skip
+        spill = (args.temp_directory or folder / "spill") if args.engine == "duckdb" else None
         con = ex.connect(args.engine, spark_remote=args.spark_remote,
                          spark_master=args.spark_master, memory_limit=args.memory_limit,
                          temp_directory=spill)  # fmt: skip
