@@ -46,7 +46,7 @@ def _cases() -> list[ModuleType]:
 
 _CASES = _cases()
 # Hand-curated registers first: the derived tables' foreign keys point at them. Each
-# case's own registers and tables follow the generic ones.
+# case's own registers follow the generic ones.
 REGISTERS: tuple[TableSpec, ...] = (
     LICENCES,
     SOURCES,
@@ -63,16 +63,18 @@ REGISTERS: tuple[TableSpec, ...] = (
     PUBLISHED_GRAVITY_ESTIMATES,
     *(spec for case in _CASES for spec in case.REGISTERS),
 )
+# The large generic tables come last, so that a bad raw file of a case stops the rebuild
+# before they are built.
 DERIVED: tuple[TableSpec, ...] = (
     COUNTRY_CODES,
     HS_CHAPTERS,
     CPI_US,
+    *(spec for case in _CASES for spec in case.DERIVED),
     GRAVITY_PANEL,
     GEGRAVITY_SAMPLE_2006,
     GEODIST_PAIRS,
     RTA_PAIRS,
     DOTS_TRADE,
-    *(spec for case in _CASES for spec in case.DERIVED),
 )
 PACKAGE_META = {
     "profile": "tabular-data-package",

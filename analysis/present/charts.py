@@ -275,6 +275,7 @@ def plot_partner_rank(
     reporter: str,
     highlight: str,
     sources: Mapping[str, str] | None = None,
+    title: str | None = None,
     ax: plt.Axes | None = None,
 ) -> Figure:
     """Plot a reporter's largest partners by total trade as horizontal bars, one highlighted.
@@ -291,6 +292,8 @@ def plot_partner_rank(
         the rest are grey.
     sources
         Citations by ``source_id``, for files not registered in ``data/sources.csv``.
+    title
+        The title; "<reporter>'s largest trading partners" by default.
     ax
         Axes to draw on; a new figure if ``None``.
 
@@ -314,7 +317,7 @@ def plot_partner_rank(
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Total trade (exports + imports), US$ billion")
     ax.margins(x=0.1)
-    ax.set_title(f"{country_name(reporter)}'s largest trading partners")
+    ax.set_title(title or f"{country_name(reporter)}'s largest trading partners")
     fig = ax.get_figure()
     add_source_line(fig, _source_line(df, sources))
     return fig
