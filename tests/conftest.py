@@ -5,11 +5,23 @@ import matplotlib
 import pytest
 
 from analysis import data
-from analysis.config import DATA_DIR, DEFAULT_RAW_DIR
+from analysis.config import DATA_DIR, DEFAULT_RAW_DIR, MEMO_ENV
 
 matplotlib.use("Agg")
 
 RAW_DIR = DEFAULT_RAW_DIR
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_results(tmp_path_factory):
+    """Share long, deterministic results (the DOTS gravity fit, the validated DOTS panel)
+    between the pair builds and commands of the session, as a build shares them between its
+    kernels (analysis.memo: keyed by the inputs, so other inputs are computed afresh). A
+    flagship build keeps its own folder, so its tests stay cold."""
+    folder = tmp_path_factory.mktemp("memo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(MEMO_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ def test_a_result_is_computed_once_per_build_and_keyed_by_its_inputs(tmp_path, m
 
     a = pd.DataFrame({"x": [1, 2]})
     # Outside a build: computed on every call.
+    monkeypatch.delenv(MEMO_ENV, raising=False)
     memo.memoised("fit", [a], {}, lambda: fit(a))
     memo.memoised("fit", [a], {}, lambda: fit(a))
     assert len(calls) == 2
