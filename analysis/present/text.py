@@ -110,6 +110,27 @@ def pct(fraction: float, digits: int = 0) -> str:
     return f"{100 * fraction:.{digits}f}%"
 
 
+def years(first: int, last: int) -> str:
+    """Write a span of years: ``2019`` for one year, ``2019–2021`` for several.
+
+    Parameters
+    ----------
+    first, last
+        The first and last year.
+
+    Returns
+    -------
+    str
+        The span.
+
+    Examples
+    --------
+    >>> years(2019, 2019), years(2019, 2021)
+    ('2019', '2019–2021')
+    """
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def ordinal(n: int) -> str:
     """Write an integer as an English ordinal.
 
