@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from benchmarks import generate
+from benchmarks.bench_panel import FLOOR_SQL as PANEL_FLOOR_SQL
 
 ROOT = Path(__file__).resolve().parent.parent
 INDICATORS = (
@@ -68,30 +69,8 @@ FLOOR_SQL = {
     "rca": _RCA + " SELECT * FROM r ORDER BY t, i, k",
     "symmetric_rca": _RCA
     + " SELECT t, i, k, (rca - 1) / (rca + 1) AS symmetric_rca FROM r ORDER BY t, i, k",
-    "hhi": """
-        SELECT t, i, j, count(*) AS n, sum(v * v) / (sum(v) * sum(v)) AS hhi,
-               (hhi - 1 / n) / (1 - 1 / n) AS hhi_normalised
-        FROM {src} GROUP BY ALL ORDER BY t, i, j""",
-    "trade_intensity": """
-        WITH x AS (SELECT t, i, j, sum(v) AS x FROM {src} GROUP BY ALL),
-        xi AS (SELECT t, i, sum(x) AS xi FROM x GROUP BY ALL),
-        mj AS (SELECT t, j, sum(x) AS mj FROM x GROUP BY ALL),
-        mw AS (SELECT t, sum(x) AS mw FROM x GROUP BY ALL)
-        SELECT t, i, j, (x / xi) / (mj / mw) AS trade_intensity
-        FROM x JOIN xi USING (t, i) JOIN mj USING (t, j) JOIN mw USING (t)
-        ORDER BY t, i, j""",
-    # Σ_k |m_jk − x_ik| = 2 − 2 Σ_k min(m_jk, x_ik): only products both trade count.
-    "complementarity": """
-        WITH x AS (SELECT t, i, k, sum(v) AS x FROM {src} GROUP BY ALL),
-        m AS (SELECT t, j, k, sum(v) AS m FROM {src} GROUP BY ALL),
-        xs AS (SELECT t, i, k, x / sum(x) OVER (PARTITION BY t, i) AS s FROM x),
-        ms AS (SELECT t, j, k, m / sum(m) OVER (PARTITION BY t, j) AS s FROM m),
-        overlap AS (SELECT xs.t, i, j, sum(least(xs.s, ms.s)) AS o
-                    FROM xs JOIN ms ON xs.t = ms.t AND xs.k = ms.k AND i <> j GROUP BY ALL),
-        pairs AS (SELECT DISTINCT e.t, i, j FROM (SELECT DISTINCT t, i FROM x) e
-                  JOIN (SELECT DISTINCT t, j FROM m) USING (t) WHERE i <> j)
-        SELECT t, i, j, 100 * coalesce(o, 0) AS complementarity
-        FROM pairs LEFT JOIN overlap USING (t, i, j) ORDER BY t, i, j""",
+    # The floors bench_panel.py times for the engines of analysis.measures.panel.
+    **{name: PANEL_FLOOR_SQL[name] for name in ("hhi", "trade_intensity", "complementarity")},
     "export_similarity": """
         WITH x AS (SELECT t, i, k, sum(v) AS x FROM {src} GROUP BY ALL),
         s AS (SELECT t, i, k, x / sum(x) OVER (PARTITION BY t, i) AS s FROM x),
