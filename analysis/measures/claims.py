@@ -357,9 +357,9 @@ def _check_row(
             bad(column, "a country (code or name)", f"{given!r}: {err.problems[0].expected}")
     if countries["reporter"] and countries["reporter"] == countries["partner"]:
         bad("partner", "a country other than the reporter")
+    value = float(row["value"]) if _NUMBER.fullmatch(row["value"]) else math.nan
     if other:
         # Outside the vocabulary the period, value and unit are the article's, as written.
-        value = float(row["value"]) if _NUMBER.fullmatch(row["value"]) else math.nan
         if row["value"] and math.isnan(value):
             bad("value", "a number written with digits and a point (56.9), or blank")
         if problems:
@@ -383,7 +383,6 @@ def _check_row(
         bad("base_period", f"a year of the period's basis ({period[1]})")
     elif base is not None and period is not None and base[0] >= period[0]:
         bad("base_period", f"a year before the period ({row['period']})")
-    value = float(row["value"]) if _NUMBER.fullmatch(row["value"]) else math.nan
     if math.isnan(value):
         bad("value", "a number written with digits and a point (56.9)")
     unit, wanted = row["unit"], _UNIT_OF.get(quantity)
@@ -688,6 +687,28 @@ def _fiscal_period(fiscal: pd.DataFrame, claim: Claim) -> str:
     return str(rows.iloc[0]) if len(rows) else f"{claim.year}-{(claim.year + 1) % 100:02d}"
 
 
+def tolerance_of(
+    claim: Claim, qualifiers: Mapping[str, float], tolerances: Mapping[str, float] | None = None
+) -> float:
+    """Return the tolerance a claim is judged with: its own if given, else its qualifier's.
+
+    Parameters
+    ----------
+    claim
+        The claim.
+    qualifiers
+        The tolerance of each qualifier (:func:`qualifier_tolerances`).
+    tolerances
+        Tolerances of single claims, by claim id.
+
+    Returns
+    -------
+    float
+        The relative tolerance (0 for a qualifier the register does not list).
+    """
+    return (tolerances or {}).get(claim.claim_id, qualifiers.get(claim.qualifier, 0.0))
+
+
 def evaluate(
     claims: Sequence[Claim],
     dots: pd.DataFrame,
@@ -725,7 +746,6 @@ def evaluate(
         fiscal years and the files where they apply; the measured value in the claim's
         unit and the verdict on that basis, or why it cannot be checked.
     """
-    tolerances = tolerances or {}
     out = []
     for c in claims:
         if c.quantity == "other":
@@ -742,7 +762,7 @@ def evaluate(
         if trade:
             bases.append(("the files given", "", calendar, "",
                           *_safely(_files_value, trade, c)))  # fmt: skip
-        tolerance = tolerances.get(c.claim_id, qualifiers.get(c.qualifier, 0.0))
+        tolerance = tolerance_of(c, qualifiers, tolerances)
         for basis, side, period, source_id, value, why in bases:
             if value is None:
                 out.append(Evidence(c.claim_id, basis, side, None, UNCHECKABLE, why, period,
@@ -859,14 +879,14 @@ def judgements(claims: Sequence[Claim], evidence: Sequence[Evidence]) -> dict[st
         :class:`Judgement` by claim id, for the claims in the vocabulary.
     """
     out = {}
+    gaps_of = {s: sentence_gaps([k for k in claims if k.sentence == s], evidence)
+               for s in dict.fromkeys(c.sentence for c in claims if c.sentence)}  # fmt: skip
     for c in claims:
         if c.quantity == "other":
             continue
         mine = [e for e in evidence if e.claim_id == c.claim_id]
         out[c.claim_id] = Judgement(c.claim_id, overall(mine, c.rule))
-        if not c.sentence:
-            continue
-        gaps = sentence_gaps([k for k in claims if k.sentence == c.sentence], evidence)
+        gaps = gaps_of.get(c.sentence)
         if gaps:
             basis = min(gaps, key=gaps.__getitem__)
             on = [e.verdict for e in mine if e.basis == basis]
@@ -980,14 +1000,14 @@ def ledger(
         not), ``explanation``, ``source``.
     """
     judged = judgements(claims, evidence)
-    qualifiers, tolerances = qualifiers or {}, tolerances or {}
+    qualifiers = qualifiers or {}
     rows = []
     for c in claims:
         if c.quantity == "other":
             continue
         mine = [e for e in evidence if e.claim_id == c.claim_id]
         j = judged[c.claim_id]
-        tolerance = tolerances.get(c.claim_id, qualifiers.get(c.qualifier, 0.0))
+        tolerance = tolerance_of(c, qualifiers, tolerances)
         rows.append({
             "claim_id": c.claim_id, "statement": c.statement, "claimed": claimed_phrase(c),
             "verdict": j.verdict, "judged_on": j.judged_on,

@@ -846,7 +846,7 @@ def run(tables: Tables | None = None) -> list[Result]:
             needs = f"The suite's data do not measure this (what would: {c.checkable_with})."
             result = Result(c.claim_id, UNCHECKABLE, needs)
         else:
-            tolerance = tolerances.get(c.claim_id, qualifiers[c.qualifier])
+            tolerance = engine.tolerance_of(c, qualifiers, tolerances)
             result = _from_engine(c, [e for e in evidence if e.claim_id == c.claim_id],
                                   judged[c.claim_id], tolerance)  # fmt: skip
         out.append(replace(result, tolerance_rel=tolerances.get(c.claim_id)))
