@@ -388,6 +388,7 @@ def curated_files(names: Sequence[str], *, data_dir: Path | None = None) -> list
     """
     kwargs = {} if data_dir is None else {"data_dir": data_dir}
     codes = curated.load("country_codes", **kwargs).set_index("iso3")["kind"]
+    resources = {r["name"]: r for r in curated.package(**kwargs)["resources"]}
     out = []
     for name in names:
         table = curated.load(name, **kwargs)
@@ -396,7 +397,7 @@ def curated_files(names: Sequence[str], *, data_dir: Path | None = None) -> list
             raise DataError(Problem(f"{name}.csv", 1, None,
                                     "the columns " + ", ".join(CURATED_COLUMNS),
                                     "no " + ", ".join(missing)))  # fmt: skip
-        resource = next(r for r in curated.package(**kwargs)["resources"] if r["name"] == name)
+        resource = resources[name]
         publishers = "; ".join(dict.fromkeys(s["publisher"] for s in resource["sources"]))
         kind = table["partner_iso3"].map(codes).map({"country_or_area": "country"})
         kind = kind.where(table["partner_iso3"] != "WLD", "world").fillna("aggregate")
